@@ -1,0 +1,141 @@
+"""The ``msglint`` command: a thin face over the engine. Exit 0 clean, 1 violations, 2 errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .config import Config, ConfigError, load_config
+from .engine import Engine, build_engine
+from .pack_loader import PackError
+from .rule_tests import run_rule_examples
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: one line on stderr, exit 2."""
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", type=Path, help="config file (default: msglint.toml, pyproject)")
+    p.add_argument(
+        "--pack", action="append", type=Path, default=[], help="extra pack file or folder"
+    )
+    p.add_argument("--lang", choices=["zh", "en"], help="language of messages (default zh)")
+
+
+def _engine(args: argparse.Namespace) -> tuple[Engine, Config]:
+    config = load_config(args.config, Path.cwd())
+    if getattr(args, "lang", None):
+        config = config.model_copy(update={"lang": args.lang})
+    options = config.engine_options(
+        select=getattr(args, "select", None), ignore=getattr(args, "ignore", None)
+    )
+    engine = build_engine([*config.extra_pack_paths(), *args.pack], options)
+    return engine, config
+
+
+def cmd_test_rules(args: argparse.Namespace) -> int:
+    engine, _ = _engine(args)
+    only = {str(p) for p in args.packs} or None
+    if only:
+        loaded = {p.path for p in engine.packs}
+        for path in list(only):
+            if path not in loaded:
+                engine = build_engine([*args.pack, *args.packs], engine.options)
+                break
+    report = run_rule_examples(engine, only)
+    for f in report.failures:
+        print(f"FAIL {f.rule} ({f.pack_path}) {f.kind}[{f.index}]: {f.reason}")
+        print(f"     text: {f.text}")
+    status = "FAILED" if report.failures else "ok"
+    print(
+        f"{report.rules} rules, {report.examples} examples: "
+        f"{report.examples - len(report.failures)} passed, {len(report.failures)} failed — {status}"
+    )
+    return EXIT_VIOLATIONS if report.failures else EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .rule_docs import rules_listing
+
+    engine, _ = _engine(args)
+    print(rules_listing(engine, args.format))
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .rule_docs import explain_rule
+
+    engine, _ = _engine(args)
+    rule = engine.rule(args.rule_id.upper())
+    if rule is None:
+        raise UsageError(f"no rule {args.rule_id!r}; `msglint rules` lists them")
+    print(explain_rule(rule, args.format))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="msglint", description="Compliance linter for debt-collection messages."
+    )
+    parser.add_argument("--version", action="version", version=f"msglint {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    from .cli_check import add_check_parser
+
+    add_check_parser(sub, _add_common)
+
+    p = sub.add_parser("rules", help="list rules")
+    _add_common(p)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("explain", help="a rule in full: basis, examples, fix")
+    _add_common(p)
+    p.add_argument("rule_id")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("test-rules", help="run the examples embedded in packs")
+    _add_common(p)
+    p.add_argument("packs", nargs="*", type=Path, help="only these pack files")
+    p.set_defaults(func=cmd_test_rules)
+
+    for extra in _extra_commands():
+        extra(sub, _add_common)
+    return parser
+
+
+def _extra_commands() -> list[Callable[..., None]]:
+    """Commands that live in their own modules (serve, fix) when present."""
+    found: list[Callable[..., None]] = []
+    for module in ("cli_fix", "cli_serve"):
+        try:
+            mod = __import__(f"linter.{module}", fromlist=["add_parser"])
+        except ModuleNotFoundError:
+            continue
+        found.append(mod.add_parser)
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (UsageError, ConfigError, PackError) as exc:
+        print(f"msglint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

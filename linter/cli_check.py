@@ -1,0 +1,89 @@
+"""``msglint check``: lint files, folders or stdin and render the report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .formatters import FORMATTERS
+from .lint_run import lint_message, read_inputs
+from .models import Severity
+from .readers import ReadError, read_stdin
+from .report import FileProblem, MessageReport, Report, summarise
+
+FAIL_LEVELS = {"error": 3, "warning": 2, "info": 1, "never": 99}
+
+
+def add_check_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = sub.add_parser("check", help="lint files, folders (recursively) or stdin")
+    add_common(p)
+    p.add_argument("paths", nargs="*", default=[], help="files or folders; - for stdin")
+    p.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    p.add_argument("--recipient", choices=["debtor", "guarantor", "third_party"])
+    p.add_argument("--channel", choices=["sms", "app", "im", "call_script"])
+    p.add_argument("--send-at", dest="send_at", help="ISO 8601 send time, e.g. 2026-11-28T21:30")
+    p.add_argument("--organization", action="append", help="a name the sender may sign with")
+    p.add_argument("--select", type=lambda s: s.split(","), help="rule ids, prefixes, categories")
+    p.add_argument("--ignore", type=lambda s: s.split(","), help="rules to leave out")
+    p.add_argument("--fail-on", dest="fail_on", choices=list(FAIL_LEVELS))
+    p.add_argument("--stdin-format", choices=["txt", "jsonl"], default="txt")
+    p.add_argument("--output", "-o", type=Path, help="write the report here instead of stdout")
+    p.set_defaults(func=cmd_check)
+
+
+def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in ("recipient", "channel", "send_at", "organization"):
+        if getattr(args, key, None):
+            out[key] = getattr(args, key)
+    return out
+
+
+def exit_code(reports: list[MessageReport], problems: list[FileProblem], fail_on: str) -> int:
+    if any(p.level == "error" for p in problems):
+        return 2
+    threshold = FAIL_LEVELS[fail_on]
+    worst = max((Severity(v.severity).rank for m in reports for v in m.violations), default=0)
+    return 1 if worst >= threshold else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .cli import UsageError, _engine
+
+    if not args.paths:
+        raise UsageError("nothing to check: give files, folders, or - for stdin")
+    engine, config = _engine(args)
+    overrides = cli_overrides(args)
+    problems: list[FileProblem] = []
+    if args.paths == ["-"]:
+        messages, errors = read_stdin(sys.stdin.read(), args.stdin_format)
+        problems += [FileProblem(source="<stdin>", line=e.line, message=e.reason) for e in errors]
+    elif "-" in args.paths:
+        raise UsageError("'-' (stdin) cannot be mixed with paths")
+    else:
+        messages, problems = read_inputs([Path(p) for p in args.paths])
+    reports: list[MessageReport] = []
+    for msg in messages:
+        try:
+            reports.append(lint_message(engine, config, msg, overrides))
+        except ReadError as exc:
+            problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
+    errors = sum(1 for p in problems if p.level == "error")
+    report = Report(
+        packs_version=engine.version,
+        messages=reports,
+        summary=summarise(reports, errors),
+        problems=problems,
+    )
+    rendered = FORMATTERS[args.format](report)
+    if args.output:
+        args.output.write_text(rendered + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(rendered + "\n")
+    for p in problems:  # errors also go to stderr, one line each, whatever the format
+        where = f"{p.source}:{p.line}" if p.line else p.source
+        print(f"msglint: {p.level}: {where}: {p.message}", file=sys.stderr)
+    return exit_code(reports, problems, args.fail_on or config.fail_on)

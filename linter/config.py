@@ -1,0 +1,205 @@
+"""Configuration: ``--config FILE``, ``msglint.toml`` / ``.msglint.toml``, or ``[tool.msglint]``.
+
+Keys (TOML, kebab-case)::
+
+    select = ["ALL"]                 # rule ids, id prefixes, categories or rule names
+    ignore = ["ZH-ABU-003"]
+    fail-on = "error"                # error | warning | info | never
+    organization = ["XX消费金融"]     # names the sender may sign with
+    packs = ["compliance/packs"]     # extra pack files or folders (relative to this file)
+    lang = "zh"                      # language of messages and fixes: zh | en
+    contact-hours = ["08:00", "21:00"]
+    [severity]                       # per rule id
+    ZH-ABU-001 = "warning"
+    [per-file-ignores]               # glob → rules ignored in matching files
+    "legacy/**" = ["ZH-ID"]
+    [[context]]                      # context defaults by glob
+    paths = ["templates/contacts/**"]
+    recipient = "third_party"
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .engine import EngineOptions
+from .models import Channel, Recipient, Severity
+
+CONFIG_NAMES = ("msglint.toml", ".msglint.toml")
+FailOn = Literal["error", "warning", "info", "never"]
+
+
+class ConfigError(Exception):
+    """A config that cannot be used: ``file: field: reason``."""
+
+
+class ContextDefault(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    paths: list[str] = Field(min_length=1)
+    recipient: Recipient | None = None
+    channel: Channel | None = None
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    select: list[str] = ["ALL"]
+    ignore: list[str] = []
+    fail_on: FailOn = Field(default="error", alias="fail-on")
+    organization: list[str] = []
+    packs: list[str] = []
+    lang: Literal["zh", "en"] = "zh"
+    contact_hours: tuple[str, str] | None = Field(default=None, alias="contact-hours")
+    severity: dict[str, Severity] = {}
+    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
+    context: list[ContextDefault] = []
+    #: where relative paths in this config are resolved from (not a key)
+    root: Path = Field(default=Path("."), exclude=True)
+    source: str | None = Field(default=None, exclude=True)
+
+    @field_validator("contact_hours")
+    @classmethod
+    def _hours(cls, v: tuple[str, str] | None) -> tuple[str, str] | None:
+        if v is None:
+            return v
+        for h in v:
+            parts = h.split(":")
+            ok = len(parts) == 2 and all(p.isdigit() for p in parts)
+            if not ok or not (0 <= int(parts[0]) <= 23 and 0 <= int(parts[1]) <= 59):
+                raise ValueError(f"{h!r} is not a time HH:MM")
+        return (f"{int(v[0][:-3]):02d}{v[0][-3:]}", f"{int(v[1][:-3]):02d}{v[1][-3:]}")
+
+    def extra_pack_paths(self) -> list[Path]:
+        return [self.root / p for p in self.packs]
+
+    def engine_options(
+        self, select: list[str] | None = None, ignore: list[str] | None = None
+    ) -> EngineOptions:
+        return EngineOptions(
+            select=select or self.select,
+            ignore=[*self.ignore, *(ignore or [])],
+            severity=self.severity,
+            contact_hours=self.contact_hours,
+            organization=self.organization,
+            lang=self.lang,
+        )
+
+    def _relative(self, path: str) -> str:
+        p = Path(path)
+        with contextlib.suppress(ValueError):  # outside the root: keep the path as given
+            p = p.resolve().relative_to(self.root.resolve())
+        return PurePosixPath(p.as_posix()).as_posix()
+
+    def ignored_for(self, path: str | None) -> list[str]:
+        if path is None:
+            return []
+        rel = self._relative(path)
+        return [
+            r for glob, rules in self.per_file_ignores.items() if _glob(rel, glob) for r in rules
+        ]
+
+    def context_for(self, path: str | None) -> dict[str, Any]:
+        if path is None:
+            return {}
+        rel = self._relative(path)
+        out: dict[str, Any] = {}
+        for entry in self.context:
+            if any(_glob(rel, g) for g in entry.paths):
+                if entry.recipient:
+                    out["recipient"] = entry.recipient
+                if entry.channel:
+                    out["channel"] = entry.channel
+        return out
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out = ""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+        elif pattern.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif pattern[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif pattern[i] == "?":
+            out += "[^/]"
+            i += 1
+        else:
+            out += re.escape(pattern[i])
+            i += 1
+    return re.compile(out + r"\Z")
+
+
+def _glob(path: str, pattern: str) -> bool:
+    """gitignore-like: ``**`` crosses folders, a pattern without ``/`` matches the file name."""
+    if "/" not in pattern:
+        return fnmatch.fnmatchcase(PurePosixPath(path).name, pattern)
+    return _glob_regex(pattern.removeprefix("./")).match(path) is not None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        if path.suffix in (".yaml", ".yml"):
+            data = yaml.safe_load(text) or {}
+        else:
+            data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("msglint", {})
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the config is a table of keys")
+    return data
+
+
+def load_config(explicit: Path | None, cwd: Path) -> Config:
+    """The config named on the command line, else the first found from ``cwd`` upwards."""
+    path = explicit
+    if path is None:
+        path = _discover(cwd)
+        if path is None:
+            return Config(root=cwd)
+    elif not path.is_file():
+        raise ConfigError(f"{path}: no such config file")
+    data = _read(path)
+    try:
+        return Config.model_validate({**data, "root": path.parent, "source": str(path)})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"{path}: {field}: {err['msg']}") from None
+
+
+def _discover(cwd: Path) -> Path | None:
+    for folder in (cwd, *cwd.parents):
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                if "msglint" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}):
+                    return pyproject
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                pass  # someone else's broken pyproject is not our config
+        if (folder / ".git").exists():
+            break
+    return None

@@ -1,0 +1,284 @@
+"""The engine: compiled packs run over one prepared message → violations and a decision."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .analysis import Analysis, Span, TermIndex, analyse
+from .exceptions import HEDGE_CUES, NEGATION_CUES, allowed_by_phrase, cue_before, cue_inside
+from .fixes import applicable, apply_fixes, build_fix
+from .matchers import (
+    MATCHER_BY_KIND,
+    Matcher,
+    NearMatcher,
+    PatternFinder,
+    SendTimeMatcher,
+    normalise_term,
+)
+from .models import (
+    Applicability,
+    Decision,
+    Fix,
+    MessageContext,
+    Severity,
+    Violation,
+    decide,
+)
+from .pack_loader import LoadedPack, PackError, load_pack, pack_files, shipped_pack_dir
+from .pack_schema import RuleSpec
+from .tokens import Tokenizer
+
+
+class EngineOptions(BaseModel):
+    """What a deployment changes without editing packs (from config or CLI flags)."""
+
+    select: list[str] = ["ALL"]
+    ignore: list[str] = []
+    severity: dict[str, Severity] = {}
+    #: local permitted sending window, e.g. ("08:00", "21:00"); None keeps the pack's
+    contact_hours: tuple[str, str] | None = None
+    #: organisation names used when a message's context names none
+    organization: list[str] = []
+    lang: str = "zh"
+
+
+def selector_matches(selector: str, rule: RuleSpec) -> bool:
+    return (
+        selector == "ALL"
+        or rule.id.startswith(selector)
+        or selector in (rule.category.value, rule.name)
+    )
+
+
+@dataclass
+class CompiledRule:
+    spec: RuleSpec
+    pack: str
+    pack_path: str
+    severity: Severity
+    matcher: Matcher
+    allow: list[str]
+    unless: PatternFinder | None
+    requires: PatternFinder | None
+    all_terms: list[str] = field(default_factory=list)
+
+    def applies(self, analysis: Analysis) -> bool:
+        ctx = analysis.context
+        to = self.spec.applies_to
+        return ctx.recipient in to.recipients and ctx.channel in to.channels
+
+    def candidate_spans(self, analysis: Analysis) -> list[Span]:
+        if not self.applies(analysis):
+            return []
+        spans = self.matcher.find(analysis)
+        if not spans:
+            return []
+        if self.requires is not None and not self.requires.find(analysis):
+            return []
+        if self.unless is not None and self.unless.find(analysis):
+            return []
+        if not isinstance(self.matcher, NearMatcher):
+            spans = _outermost(spans)
+        exc = self.spec.exceptions
+        text = analysis.text
+        kept = []
+        for span in spans:
+            if span[0] == span[1]:
+                kept.append(span)  # an absence or a send time: nothing to negate
+                continue
+            if exc.negation and (
+                cue_before(text, span, NEGATION_CUES)
+                or (isinstance(self.matcher, NearMatcher) and cue_inside(text, span, NEGATION_CUES))
+            ):
+                continue
+            if exc.hedging and (
+                cue_before(text, span, HEDGE_CUES)
+                or (isinstance(self.matcher, NearMatcher) and cue_inside(text, span, HEDGE_CUES))
+            ):
+                continue
+            if self.allow and allowed_by_phrase(text, span, self.allow):
+                continue
+            kept.append(span)
+        return kept
+
+
+def _outermost(spans: list[Span]) -> list[Span]:
+    """Of overlapping spans of one rule keep the longest (找人收拾你 over 找人收拾)."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if not any(span[0] < k[1] and k[0] < span[1] for k in kept):
+            kept.append(span)
+    return sorted(kept)
+
+
+def _term_expander(term_sets: dict[str, list[str]]) -> Callable[[list[str]], list[str]]:
+    def expand(terms: list[str]) -> list[str]:
+        out: list[str] = []
+        for term in terms:
+            if term.startswith("@"):
+                name = term[1:]
+                if name not in term_sets:
+                    raise KeyError(f"unknown term set {term!r}")
+                out.extend(term_sets[name])
+            else:
+                out.append(term)
+        return out
+
+    return expand
+
+
+def compile_rule(spec: RuleSpec, pack: LoadedPack, options: EngineOptions) -> CompiledRule:
+    expand = _term_expander(pack.spec.term_sets)
+    matcher = MATCHER_BY_KIND[spec.match.kind](spec.match, expand)  # type: ignore[arg-type]
+    if isinstance(matcher, SendTimeMatcher) and options.contact_hours:
+        matcher = matcher.with_window(*options.contact_hours)
+    exc = spec.exceptions
+    return CompiledRule(
+        spec=spec,
+        pack=pack.spec.pack.name,
+        pack_path=pack.path,
+        severity=options.severity.get(spec.id, spec.severity),
+        matcher=matcher,
+        allow=[normalise_term(a) for a in expand(exc.allow)],
+        unless=PatternFinder(exc.unless, expand) if exc.unless else None,
+        requires=PatternFinder(exc.requires, expand) if exc.requires else None,
+    )
+
+
+def _finders(rule: CompiledRule) -> Iterable[PatternFinder]:
+    m = rule.matcher
+    for attr in ("finder", "first", "second", "present"):
+        if isinstance(found := getattr(m, attr, None), PatternFinder):
+            yield found
+    yield from (f for f in (rule.unless, rule.requires) if f is not None)
+
+
+def _still_wrong(again: Violation, rule_id: str, lo: int, hi: int) -> bool:
+    """Does a violation found after a fix lie in the text the fix put at [lo, hi)?"""
+    if again.start == again.end:  # an absence: only the rule the fix was for counts
+        return again.rule == rule_id
+    if hi > lo:
+        return again.start < hi and lo < again.end
+    inside = again.start < lo < again.end
+    return inside or (again.rule == rule_id and again.start <= lo <= again.end)
+
+
+@dataclass(frozen=True)
+class LintOutcome:
+    violations: list[Violation]
+    decision: Decision
+    fixed_text: str
+
+
+class Engine:
+    """Loaded packs, compiled once, shared by every message (and every request)."""
+
+    def __init__(self, packs: list[LoadedPack], options: EngineOptions | None = None) -> None:
+        self.options = options or EngineOptions()
+        self.packs = packs
+        self.all_rules: list[CompiledRule] = []
+        for pack in packs:
+            for spec in pack.spec.rules:
+                self.all_rules.append(compile_rule(spec, pack, self.options))
+        seen: dict[str, str] = {}
+        for rule in self.all_rules:
+            if rule.spec.id in seen:
+                other = seen[rule.spec.id]
+                reason = f"{rule.spec.id} is also in {other}"
+                raise PackError(rule.pack_path, None, "rules.id", reason)
+            seen[rule.spec.id] = rule.pack_path
+        self.rules = [r for r in self.all_rules if self._selected(r.spec)]
+        terms = [t for r in self.all_rules for f in _finders(r) for t in f.terms]
+        self.index = TermIndex(terms)
+        user_words = [w for p in packs for w in p.spec.user_words]
+        self.tokenizer = Tokenizer(user_words)
+        self.version = hashlib.sha256(
+            "".join(sorted(p.sha256 for p in packs)).encode()
+        ).hexdigest()[:16]
+
+    def _selected(self, rule: RuleSpec) -> bool:
+        opts = self.options
+        chosen = any(selector_matches(s, rule) for s in opts.select)
+        return chosen and not any(selector_matches(s, rule) for s in opts.ignore)
+
+    def rule(self, rule_id: str) -> CompiledRule | None:
+        return next((r for r in self.all_rules if r.spec.id == rule_id), None)
+
+    def _with_defaults(self, context: MessageContext) -> MessageContext:
+        if context.organization or not self.options.organization:
+            return context
+        return context.model_copy(update={"organization": list(self.options.organization)})
+
+    def find(self, text: str, context: MessageContext) -> list[Violation]:
+        """Violations in ``text`` (spans on the original text), fixes not yet verified."""
+        context = self._with_defaults(context)
+        analysis = analyse(text, context, self.tokenizer, self.index)
+        prepared = analysis.prepared
+        lang = self.options.lang
+        out: list[Violation] = []
+        for rule in self.rules:
+            for span in rule.candidate_spans(analysis):
+                start, end = prepared.to_original(*span)
+                spec = rule.spec
+                out.append(
+                    Violation(
+                        rule=spec.id,
+                        category=spec.category,
+                        severity=rule.severity,
+                        message=spec.message.zh if lang == "zh" else spec.message.en,
+                        basis=list(spec.basis),
+                        start=start,
+                        end=end,
+                        matched=text[start:end],
+                        fix=build_fix(spec.fix, prepared.text[span[0] : span[1]], context, lang),
+                    )
+                )
+        out.sort(key=lambda v: (v.start, v.end, v.rule))
+        return out
+
+    def lint(self, text: str, context: MessageContext | None = None) -> LintOutcome:
+        """Violations with verified fixes, the decision, and the text with safe fixes applied."""
+        context = context or MessageContext()
+        violations = [self._verified(v, text, context) for v in self.find(text, context)]
+        safe = applicable(violations, {Applicability.safe})
+        return LintOutcome(
+            violations=violations,
+            decision=decide(violations),
+            fixed_text=apply_fixes(text, safe) if safe else text,
+        )
+
+    def _verified(self, v: Violation, text: str, context: MessageContext) -> Violation:
+        """Keep a replacement only if the text it gives raises nothing where it was put."""
+        if v.fix is None or v.fix.replacement is None:
+            return v
+        replacement = v.fix.replacement
+        fixed = text[: v.start] + replacement + text[v.end :]
+        lo, hi = v.start, v.start + len(replacement)
+        for again in self.find(fixed, context):
+            if _still_wrong(again, v.rule, lo, hi):
+                return v.model_copy(
+                    update={
+                        "fix": Fix(
+                            description=v.fix.description,
+                            replacement=None,
+                            applicability=Applicability.manual,
+                        )
+                    }
+                )
+        return v
+
+
+def build_engine(
+    extra_packs: Iterable[Path] = (),
+    options: EngineOptions | None = None,
+    *,
+    shipped: bool = True,
+) -> Engine:
+    """The shipped zh-CN packs plus any extra pack files or folders, compiled."""
+    paths = ([shipped_pack_dir()] if shipped else []) + list(extra_packs)
+    return Engine([load_pack(p) for p in pack_files(paths)], options)

@@ -1,0 +1,56 @@
+"""Exceptions to a match: negation and hedging near it, allow-phrases around it.
+
+不会上门 is a promise, not a threat; 我们不会起诉 is not a claim of a lawsuit. A cue counts
+only in the same clause, a few characters before the match: 不还款，将起诉 keeps its 起诉.
+Bare 不/未/没有 are not cues, because they usually negate the debtor's action
+(未还款将起诉, 没有还款就上门), which is the threat's condition, not its denial.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .analysis import Span
+
+NEGATION_CUES = (
+    "不会", "决不", "绝不", "不得", "禁止", "严禁", "并未", "从未", "从不", "并非", "而非",
+    "不是", "无需", "不需要", "不必", "不存在", "不涉及", "无意", "不打算", "不可能",
+)  # fmt: skip
+HEDGE_CUES = (
+    "可能", "或将", "或许", "也许", "有权", "保留", "视情况", "依法", "如有必要",
+)  # fmt: skip
+
+_CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;\n：:]|但是|但|不过|可是|否则|要不然|不然")
+CUE_WINDOW = 6
+
+
+def _clause_before(text: str, start: int, window: int) -> str:
+    before = text[max(0, start - window - 4) : start]
+    parts = _CLAUSE_BREAK.split(before)
+    return parts[-1] if parts else ""
+
+
+def cue_before(text: str, span: Span, cues: tuple[str, ...], window: int = CUE_WINDOW) -> bool:
+    """A cue ends within ``window`` characters before the span, in the same clause."""
+    clause = _clause_before(text, span[0], window)
+    for cue in cues:
+        pos = clause.rfind(cue)
+        if pos >= 0 and len(clause) - (pos + len(cue)) <= window:
+            return True
+    return False
+
+
+def cue_inside(text: str, span: Span, cues: tuple[str, ...]) -> bool:
+    inner = text[span[0] : span[1]]
+    return any(cue in inner for cue in cues)
+
+
+def allowed_by_phrase(text: str, span: Span, phrases: list[str]) -> bool:
+    """The span lies inside an occurrence of one of the allow-phrases."""
+    for phrase in phrases:
+        start = text.find(phrase, max(0, span[0] - len(phrase)))
+        while start != -1 and start <= span[0]:
+            if start + len(phrase) >= span[1]:
+                return True
+            start = text.find(phrase, start + 1)
+    return False

@@ -1,0 +1,86 @@
+"""Linting many messages read from files: context precedence, per-file ignores, positions.
+
+Context of a message, most specific first: its own fields (a jsonl object's or a YAML
+mapping's ``recipient`` …), then the command line, then the config's defaults by path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .config import Config
+from .engine import Engine, selector_matches
+from .matchers import RuleTimeout
+from .models import MessageContext, Violation, decide
+from .readers import ReadError, SkippedFile, SourceMessage, expand_paths, read_file
+from .report import FileProblem, MessageReport
+
+
+def message_context(
+    msg: SourceMessage, config: Config, overrides: dict[str, Any]
+) -> MessageContext:
+    fields: dict[str, Any] = {**config.context_for(msg.source), **overrides, **msg.context}
+    if isinstance(fields.get("organization"), str):
+        fields["organization"] = [fields["organization"]]
+    try:
+        return MessageContext.model_validate(fields)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise ReadError(str(msg.source or "<stdin>"), msg.line, f"{field}: {err['msg']}") from None
+
+
+def _located(v: Violation, msg: SourceMessage) -> Violation:
+    line, column = msg.position(v.start)
+    return v.model_copy(update={"line": line, "column": column})
+
+
+def lint_message(
+    engine: Engine, config: Config, msg: SourceMessage, overrides: dict[str, Any]
+) -> MessageReport:
+    context = message_context(msg, config, overrides)
+    try:
+        outcome = engine.lint(msg.text, context)
+    except RuleTimeout as exc:
+        raise ReadError(
+            str(msg.source or "<stdin>"), msg.line, f"{msg.id}: a pack regex timed out ({exc})"
+        ) from None
+    ignored = config.ignored_for(msg.source)
+    violations = [
+        _located(v, msg)
+        for v in outcome.violations
+        if not any(selector_matches(s, engine.rule(v.rule).spec) for s in ignored)  # type: ignore[union-attr]
+    ]
+    return MessageReport(
+        source=msg.source,
+        id=msg.id,
+        line=msg.line,
+        column=msg.column,
+        text=msg.text,
+        decision=decide(violations),
+        violations=violations,
+    )
+
+
+def read_inputs(paths: list[Path]) -> tuple[list[SourceMessage], list[FileProblem]]:
+    """Every message of every file; a file that fails is a problem, the others are read."""
+    messages: list[SourceMessage] = []
+    problems: list[FileProblem] = []
+    for path in expand_paths(paths):
+        if not path.exists():
+            problems.append(FileProblem(source=str(path), message="no such file or folder"))
+            continue
+        line_errors: list[ReadError] = []
+        try:
+            messages.extend(read_file(path, line_errors))
+        except ReadError as exc:
+            problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
+        except SkippedFile as exc:
+            problems.append(FileProblem(source=str(path), level="warning", message=str(exc)))
+        problems.extend(
+            FileProblem(source=e.source, line=e.line, message=e.reason) for e in line_errors
+        )
+    return messages, problems

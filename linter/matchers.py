@@ -1,0 +1,230 @@
+"""The rule kinds. Each matcher takes an Analysis and returns candidate spans in prepared text.
+
+Adding a kind means adding one class here and one model in ``pack_schema``; the engine
+applies exceptions, context and fixes the same way for every kind.
+"""
+
+from __future__ import annotations
+
+import re as stdlib_re
+from collections.abc import Callable
+from datetime import time
+
+import regex
+
+from .analysis import Analysis, Span
+from .pack_schema import (
+    NearMatch,
+    Pattern,
+    RegexMatch,
+    RequiredMatch,
+    SendTimeMatch,
+    SignatureMatch,
+    TermsMatch,
+)
+from .prepare import SLOT, prepare
+
+#: No regex of any pack may run longer than this on one message.
+REGEX_TIMEOUT_SECONDS = 0.05
+
+
+class RuleTimeout(Exception):
+    """A pack regex ran out of time: the message cannot be judged (a gate fails closed)."""
+
+
+def normalise_term(term: str) -> str:
+    """A pack term in the same form as prepared text (simplified, half-width, lower case)."""
+    return prepare(term).text
+
+
+def compile_regex(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern, regex.V1)
+
+
+def _search_all(compiled: regex.Pattern[str], text: str) -> list[Span]:
+    try:
+        return [
+            (m.start(), m.end())
+            for m in compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)
+            if m.end() > m.start()
+        ]
+    except TimeoutError:
+        raise RuleTimeout(compiled.pattern) from None
+
+
+class PatternFinder:
+    """Finds one Pattern (terms and/or a regex) in an analysed message."""
+
+    def __init__(self, spec: Pattern, expand: Callable[[list[str]], list[str]]) -> None:
+        self.terms = sorted({normalise_term(t) for t in expand(spec.terms)} - {""})
+        self.regex = compile_regex(spec.pattern) if spec.pattern else None
+        self.token_aligned = spec.boundary == "token"
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        spans: list[Span] = []
+        for term in self.terms:
+            for span in analysis.term_hits.get(term, ()):
+                if not self.token_aligned or analysis.on_boundaries(span):
+                    spans.append(span)
+        if self.regex is not None:
+            spans.extend(_search_all(self.regex, analysis.text))
+        return sorted(set(spans))
+
+
+class TermsMatcher:
+    def __init__(self, spec: TermsMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.finder = PatternFinder(spec, expand)
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        return self.finder.find(analysis)
+
+
+class RegexMatcher:
+    def __init__(self, spec: RegexMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.regex = compile_regex(spec.pattern)
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        return _search_all(self.regex, analysis.text)
+
+
+_CLAUSE_BREAK = stdlib_re.compile(r"[，。！？；,.!?;\n：:]|但是|但|不过|可是")
+
+
+class NearMatcher:
+    """A span of ``first`` and a span of ``second`` within N tokens, in one clause."""
+
+    def __init__(self, spec: NearMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.first = PatternFinder(spec.first, expand)
+        self.second = PatternFinder(spec.second, expand)
+        self.within = spec.within
+        self.ordered = spec.ordered
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        firsts = self.first.find(analysis)
+        if not firsts:
+            return []
+        seconds = self.second.find(analysis)
+        spans: set[Span] = set()
+        for a in firsts:
+            for b in seconds:
+                if a == b or (a[0] < b[1] and b[0] < a[1]):
+                    continue  # the same words cannot be both sides
+                if self.ordered and b[0] < a[1]:
+                    continue
+                left, right = (a, b) if a[0] <= b[0] else (b, a)
+                gap = analysis.token_index(right[0]) - analysis.token_index(left[1] - 1)
+                if gap - 1 > self.within:
+                    continue
+                if _CLAUSE_BREAK.search(analysis.text, left[1], right[0]):
+                    continue
+                spans.add((left[0], right[1]))
+        return _innermost(spans)
+
+
+def _innermost(spans: set[Span]) -> list[Span]:
+    """Drop spans that contain another span (keep the tightest pairing)."""
+    ordered = sorted(spans, key=lambda s: (s[1] - s[0], s))
+    kept: list[Span] = []
+    for span in ordered:
+        if not any(span[0] <= k[0] and k[1] <= span[1] for k in kept):
+            kept.append(span)
+    return sorted(kept)
+
+
+class RequiredMatcher:
+    """Fires (with an empty span at 0) when the required thing is absent."""
+
+    def __init__(self, spec: RequiredMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.present = PatternFinder(spec.present, expand)
+        self.where = spec.where
+        self.edge = spec.edge_chars
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        found = self.present.find(analysis)
+        if self.where == "edge":
+            limit = len(analysis.text) - self.edge
+            found = [s for s in found if s[0] < self.edge or s[1] > limit]
+        return [] if found else [(0, 0)]
+
+
+class SendTimeMatcher:
+    def __init__(self, spec: SendTimeMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.earliest = time.fromisoformat(spec.earliest)
+        self.latest = time.fromisoformat(spec.latest)
+
+    def with_window(self, earliest: str, latest: str) -> SendTimeMatcher:
+        clone = object.__new__(SendTimeMatcher)
+        clone.earliest, clone.latest = time.fromisoformat(earliest), time.fromisoformat(latest)
+        return clone
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        sent = analysis.context.send_at
+        if sent is None:
+            return []
+        # The time is local to the recipient as given (with its offset, if any).
+        local = sent.timetz().replace(tzinfo=None)
+        if self.earliest <= local < self.latest:
+            return []
+        return [(0, 0)]
+
+
+# Start or end of the message: 【…】, allowing spaces and a closing full stop after it.
+_SIGNATURE_HEAD = stdlib_re.compile(r"^\s*【([^【】\n]{1,30})】")
+_SIGNATURE_TAIL = stdlib_re.compile(r"【([^【】\n]{1,30})】[\s.。]*$")
+
+
+def signatures(text: str) -> list[tuple[Span, str]]:
+    """The 【signatures】 at the start and end of prepared text, with the span of each."""
+    found: list[tuple[Span, str]] = []
+    for rx in (_SIGNATURE_HEAD, _SIGNATURE_TAIL):
+        if m := rx.search(text):
+            span = (m.start(0) + m.group(0).index("【"), m.start(0) + m.group(0).index("】") + 1)
+            if not found or found[0][0] != span:
+                found.append((span, m.group(1).strip()))
+    return found
+
+
+def _names_org(signature: str, org: str) -> bool:
+    # 【招商银行】 signs for 招商银行信用卡中心; a two-character 【银行】 does not.
+    return org in signature or (len(signature) >= 4 and signature in org)
+
+
+class SignatureMatcher:
+    def __init__(self, spec: SignatureMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.check = spec.check
+        self.generic = {normalise_term(g) for g in expand(spec.generic)}
+
+    def _is_generic(self, name: str) -> bool:
+        return name in self.generic
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        sigs = signatures(analysis.text)
+        if self.check == "missing":
+            return [] if sigs else [(0, 0)]
+        if not sigs or any(SLOT in name for _, name in sigs):
+            return []
+        if self.check == "generic":
+            if all(self._is_generic(name) for _, name in sigs):
+                return [sigs[0][0]]
+            return []
+        # not_organization
+        orgs = [normalise_term(o) for o in analysis.context.organization if o.strip()]
+        if not orgs:
+            return []
+        if any(_names_org(name, org) for _, name in sigs for org in orgs):
+            return []
+        return [sigs[0][0]]
+
+
+Matcher = (
+    TermsMatcher | RegexMatcher | NearMatcher | RequiredMatcher | SendTimeMatcher | SignatureMatcher
+)
+
+MATCHER_BY_KIND: dict[str, type[Matcher]] = {
+    "terms": TermsMatcher,
+    "regex": RegexMatcher,
+    "near": NearMatcher,
+    "required": RequiredMatcher,
+    "send_time": SendTimeMatcher,
+    "signature": SignatureMatcher,
+}

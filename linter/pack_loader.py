@@ -1,0 +1,117 @@
+"""Reading rule packs: YAML → validated PackSpec, with errors that name file, line and field."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .pack_schema import PackSpec
+
+
+class PackError(Exception):
+    """A pack that cannot be loaded. ``str()`` is one line: ``file:line: field: reason``."""
+
+    def __init__(self, path: str, line: int | None, field: str, reason: str) -> None:
+        self.path, self.line, self.field, self.reason = path, line, field, reason
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {field}: {reason}" if field else f"{where}: {reason}")
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    spec: PackSpec
+    path: str
+    sha256: str
+
+
+def shipped_pack_dir() -> Path:
+    """The zh-CN packs that ship with msglint (source checkout or installed package)."""
+    source_tree = Path(__file__).resolve().parent.parent / "rules" / "zh-CN"
+    if source_tree.is_dir():
+        return source_tree
+    return Path(str(resources.files("linter.rules_data") / "zh-CN"))
+
+
+def pack_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+        else:
+            files.append(path)
+    return files
+
+
+def _node_at(root: yaml.Node | None, loc: tuple[Any, ...]) -> yaml.Node | None:
+    """Follow a pydantic error location through the composed YAML, as far as it goes."""
+    node = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == part), None)
+            if found is None:
+                continue  # a union tag or a model name in the location, not a YAML key
+            node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+    return node
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("terms", "regex", "near", "required", "send_time", "signature") and (
+            out.endswith(".match") or out.endswith("match")
+        ):
+            continue  # discriminator tag pydantic puts in the location
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def load_pack(path: Path) -> LoadedPack:
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PackError(shown, None, "", f"cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PackError(shown, None, "", "not UTF-8 text") from None
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise PackError(shown, line, "", f"YAML syntax: {exc.problem}") from None
+    if not isinstance(data, dict):
+        raise PackError(shown, 1, "", "a pack is a mapping with 'pack' and 'rules'")
+    try:
+        spec = PackSpec.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        node = _node_at(root, tuple(first["loc"]))
+        line = node.start_mark.line + 1 if node is not None else None
+        msg = first["msg"].removeprefix("Value error, ")
+        raise PackError(shown, line, _field_name(tuple(first["loc"])), msg) from None
+    return LoadedPack(spec=spec, path=shown, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def rule_line(path: str, rule_index: int) -> int | None:
+    """The line a rule starts on, for messages about a rule that loaded but misbehaves."""
+    try:
+        root = yaml.compose(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    node = _node_at(root, ("rules", rule_index))
+    return node.start_mark.line + 1 if node is not None else None

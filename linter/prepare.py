@@ -1,0 +1,155 @@
+"""Text preparation: normalise a message for matching, keeping a map back to the original.
+
+Every character of the prepared text remembers which original characters it came from, so
+a span found in the prepared text is reported on the original text (法 院 傳 票 → 法院传票
+and back). Template placeholders become one slot character each: they are never matched
+as text, and a phrase on either side of them is matched as usual.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+#: The one character that stands for a placeholder in prepared text (a private-use code point).
+SLOT = "\ue000"
+
+_PLACEHOLDER = re.compile(
+    r"\{\{\s*[^{}\n]{1,60}?\s*\}\}"  # {{ name }}  (jinja / mustache)
+    r"|\$\{[^{}\n]{1,60}\}"  # ${name}
+    r"|\{[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]{0,40}\}"  # {name} {姓名}
+    r"|%\([A-Za-z_]\w{0,40}\)[sdif]"  # %(name)s
+    r"|%[sdif]"  # %s
+    r"|#[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]{0,40}#"  # #name#
+)
+
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e")
+#: Characters people put inside a word to dodge keyword filters (法*院, 法-院, 法 院).
+_INSERTED_SEPARATORS = frozenset(" \t\u3000*-_.·•・~|/\\^+=`")
+_MAX_SEPARATOR_RUN = 3
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    # Building a converter costs 5-40 ms, so there is one per process.
+    return opencc.OpenCC("t2s")
+
+
+def _to_simplified(text: str) -> str:
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    # A phrase conversion changed the length: convert character by character so the
+    # one-to-one correspondence (and so the offset map) holds.
+    return "".join(c if len(c := _t2s().convert(ch)) == 1 else ch for ch in text)
+
+
+def _fold_char(ch: str) -> str:
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:  # full-width ASCII → half-width
+        ch = chr(code - 0xFEE0)
+    elif code == 0x3000:
+        ch = " "
+    elif unicodedata.category(ch) == "Nd" and not ch.isascii():
+        ch = str(unicodedata.digit(ch, 0))
+    return ch.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    start: int  # in the original text
+    end: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedMessage:
+    """The original text, its normalised form, and where each normalised char came from."""
+
+    original: str
+    text: str
+    #: For each character of ``text``: the original index where it starts and ends.
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    placeholders: tuple[Placeholder, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the prepared text to the span of the original text it came from."""
+        if start >= end:
+            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def to_prepared(self, orig_start: int, orig_end: int) -> tuple[int, int]:
+        """The smallest prepared span covering an original span (used to scope fixes)."""
+        start = next((i for i, e in enumerate(self.ends) if e > orig_start), len(self.text))
+        end = start
+        while end < len(self.text) and self.starts[end] < orig_end:
+            end += 1
+        return start, end
+
+
+def find_placeholders(text: str) -> list[Placeholder]:
+    return [Placeholder(m.start(), m.end(), m.group()) for m in _PLACEHOLDER.finditer(text)]
+
+
+def prepare(original: str) -> PreparedMessage:
+    """Normalise ``original`` for matching; see the module docstring."""
+    placeholders = find_placeholders(original)
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+
+    simplified = _to_simplified(original)
+    slot_at = {p.start: p for p in placeholders}
+    i = 0
+    n = len(original)
+    while i < n:
+        if (ph := slot_at.get(i)) is not None:
+            chars.append(SLOT)
+            starts.append(ph.start)
+            ends.append(ph.end)
+            i = ph.end
+            continue
+        ch = original[i]
+        if ch in _ZERO_WIDTH:
+            i += 1
+            continue
+        if ch in _INSERTED_SEPARATORS and chars and _is_han(chars[-1]):
+            # Drop a short run of separators that sits between two Han characters.
+            j = i
+            while (
+                j < n
+                and j - i < _MAX_SEPARATOR_RUN + 1
+                and (original[j] in _INSERTED_SEPARATORS or original[j] in _ZERO_WIDTH)
+            ):
+                j += 1
+            if (
+                j - i <= _MAX_SEPARATOR_RUN
+                and j < n
+                and j not in slot_at
+                and _is_han(simplified[j])
+            ):
+                i = j
+                continue
+        for folded in _fold_char(simplified[i]):
+            chars.append(folded)
+            starts.append(i)
+            ends.append(i + 1)
+        i += 1
+
+    return PreparedMessage(
+        original=original,
+        text="".join(chars),
+        starts=tuple(starts),
+        ends=tuple(ends),
+        placeholders=tuple(placeholders),
+    )

@@ -1,0 +1,290 @@
+"""Input readers: files, folders and stdin → messages, each located in its source file.
+
+``.txt`` one message per file · ``.jsonl`` one object per line (``id``, ``text``,
+``recipient``, ``channel``, ``send_at``) · ``.yaml``/``.yml``/``.json`` every string value is
+a message named by its key path; a mapping with a ``text`` key is one message whose
+siblings give its context. Where the message text stands in the file character for
+character, each character's file position is kept, so spans get exact line:column and
+``msglint fix`` can replace just those bytes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".yaml", ".yml", ".json")
+CONTEXT_KEYS = ("recipient", "channel", "send_at", "organization")
+
+
+class ReadError(Exception):
+    """A file (or one line of it) that cannot be read as messages; the rest go on."""
+
+    def __init__(self, source: str, line: int | None, reason: str) -> None:
+        self.source, self.line, self.reason = source, line, reason
+        super().__init__(f"{source}:{line}: {reason}" if line else f"{source}: {reason}")
+
+
+class SkippedFile(Exception):
+    """Not text we can lint (binary, not UTF-8): a warning, not an error."""
+
+
+@dataclass
+class SourceFile:
+    """The text of one input file, and where its lines start."""
+
+    path: str | None
+    text: str
+    line_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based line and column of a character index."""
+        line = bisect.bisect_right(self.line_starts, index) - 1
+        return line + 1, index - self.line_starts[line] + 1
+
+
+@dataclass
+class SourceMessage:
+    source: str | None
+    id: str
+    text: str
+    line: int | None
+    column: int | None
+    context: dict[str, Any] = field(default_factory=dict)
+    #: file character index of each text character, when the text stands verbatim
+    offsets: list[int] | None = None
+    file: SourceFile | None = None
+
+    def position(self, offset: int) -> tuple[int | None, int | None]:
+        """File line:column of a character offset in ``text`` (the message's, as a fallback)."""
+        if self.file is None or self.offsets is None:
+            return self.line, self.column
+        if offset < len(self.offsets):
+            return self.file.position(self.offsets[offset])
+        if self.offsets:
+            line, col = self.file.position(self.offsets[-1])
+            return line, col + 1
+        return self.line, self.column
+
+
+def _verbatim(file_text: str, value: str, candidates: list[int]) -> list[int] | None:
+    """The candidate map if each value char is the file char it points at, else None."""
+    if len(candidates) != len(value):
+        return None
+    for i, ch in zip(candidates, value, strict=True):
+        if i >= len(file_text) or file_text[i] != ch:
+            return None
+    return candidates
+
+
+def _scalar_offsets(file_text: str, node: yaml.ScalarNode) -> list[int] | None:
+    value: str = node.value
+    start, end = node.start_mark.index, node.end_mark.index
+    if node.style in (None, "'", '"'):
+        inner = start + (1 if node.style else 0)
+        return _verbatim(file_text, value, list(range(inner, inner + len(value))))
+    if node.style == "|":
+        # A literal block: value line i is file line (header + 1 + i), after the indentation.
+        lines = value.split("\n")
+        header_end = file_text.index("\n", start) + 1 if "\n" in file_text[start:end] else end
+        pos = header_end
+        offsets: list[int] = []
+        indent: int | None = None
+        for i, line in enumerate(lines):
+            if pos >= len(file_text):
+                break
+            eol = file_text.find("\n", pos)
+            eol = len(file_text) if eol < 0 else eol
+            raw = file_text[pos:eol]
+            if indent is None and raw.strip():
+                indent = len(raw) - len(raw.lstrip(" "))
+            skip = indent or 0
+            offsets.extend(range(pos + skip, pos + skip + len(line)))
+            if i < len(lines) - 1:
+                offsets.append(eol)  # the newline
+            pos = eol + 1
+        return _verbatim(file_text, value, offsets)
+    return None
+
+
+def _walk_yaml(node: yaml.Node, path: str, source: SourceFile, out: list[SourceMessage]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        keys = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        text_node = keys.get("text")
+        if isinstance(text_node, yaml.ScalarNode) and text_node.tag.endswith(":str"):
+            ctx = {k: _plain(keys[k]) for k in CONTEXT_KEYS if k in keys}
+            msg_id = keys.get("id")
+            name = str(msg_id.value) if isinstance(msg_id, yaml.ScalarNode) else path
+            out.append(_message_from_scalar(text_node, name or "text", source, ctx))
+            return
+        for key, value in node.value:
+            name = f"{path}.{key.value}" if path else str(key.value)
+            _walk_yaml(value, name, source, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk_yaml(item, f"{path}[{i}]", source, out)
+    elif isinstance(node, yaml.ScalarNode) and node.tag.endswith(":str") and node.value.strip():
+        out.append(_message_from_scalar(node, path or "(root)", source, {}))
+
+
+def _plain(node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(n) for n in node.value]
+    return None
+
+
+def _message_from_scalar(
+    node: yaml.ScalarNode, name: str, source: SourceFile, ctx: dict[str, Any]
+) -> SourceMessage:
+    offsets = _scalar_offsets(source.text, node)
+    line, col = source.position(offsets[0] if offsets else node.start_mark.index)
+    return SourceMessage(
+        source=source.path,
+        id=name,
+        text=node.value,
+        line=line,
+        column=col,
+        context=ctx,
+        offsets=offsets,
+        file=source,
+    )
+
+
+def read_structured(source: SourceFile) -> list[SourceMessage]:
+    """YAML and JSON (JSON is YAML's flow style, so one parser gives both the positions)."""
+    try:
+        root = yaml.compose(source.text)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ReadError(str(source.path), line, f"does not parse: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ReadError(str(source.path), None, f"does not parse: {exc}") from None
+    out: list[SourceMessage] = []
+    if root is not None:
+        _walk_yaml(root, "", source, out)
+    return out
+
+
+_TEXT_VALUE = re.compile(r'"text"\s*:\s*"')
+
+
+def read_jsonl(source: SourceFile, errors: list[ReadError]) -> list[SourceMessage]:
+    out: list[SourceMessage] = []
+    for n, raw in enumerate(source.text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            errors.append(ReadError(str(source.path), n, f"not JSON: {exc.msg}"))
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            errors.append(ReadError(str(source.path), n, "needs an object with a string 'text'"))
+            continue
+        text = obj["text"]
+        line_start = source.line_starts[n - 1]
+        offsets = None
+        if m := _TEXT_VALUE.search(raw):
+            begin = line_start + m.end()
+            offsets = _verbatim(source.text, text, list(range(begin, begin + len(text))))
+        first = offsets[0] if offsets else line_start
+        line, col = source.position(first)
+        out.append(
+            SourceMessage(
+                source=source.path,
+                id=str(obj.get("id", f"line {n}")),
+                text=text,
+                line=line,
+                column=col,
+                context={k: obj[k] for k in CONTEXT_KEYS if k in obj},
+                offsets=offsets,
+                file=source,
+            )
+        )
+    return out
+
+
+def read_text_message(source: SourceFile, name: str) -> list[SourceMessage]:
+    text = source.text.rstrip("\r\n")
+    if not text.strip():
+        return []
+    return [
+        SourceMessage(
+            source=source.path,
+            id=name,
+            text=text,
+            line=1,
+            column=1,
+            offsets=list(range(len(text))),
+            file=source,
+        )
+    ]
+
+
+def decode(path: str, raw: bytes) -> str:
+    if b"\x00" in raw[:8192]:
+        raise SkippedFile(f"{path}: binary file, skipped")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SkippedFile(f"{path}: not UTF-8 text, skipped") from None
+
+
+def read_file(path: Path, errors: list[ReadError]) -> list[SourceMessage]:
+    """Messages of one file; a broken line of a .jsonl goes to ``errors``, the rest are read."""
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(shown, None, f"cannot read: {exc.strerror}") from None
+    source = SourceFile(shown, decode(shown, raw))
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        return read_jsonl(source, errors)
+    if suffix in (".yaml", ".yml", ".json"):
+        if suffix == ".json":
+            try:
+                json.loads(source.text)
+            except json.JSONDecodeError as exc:
+                raise ReadError(shown, exc.lineno, f"not JSON: {exc.msg}") from None
+        return read_structured(source)
+    return read_text_message(source, path.name)
+
+
+def read_stdin(data: str, fmt: str) -> tuple[list[SourceMessage], list[ReadError]]:
+    errors: list[ReadError] = []
+    source = SourceFile(None, data)
+    if fmt == "jsonl":
+        messages = read_jsonl(source, errors)
+    else:
+        messages = read_text_message(source, "stdin")
+    for m in messages:  # stdin has no file positions to report
+        m.line = m.column = None
+        m.file = None
+    return messages, errors
+
+
+def expand_paths(paths: list[Path]) -> Iterator[Path]:
+    """Files named, and the supported files inside folders (hidden folders left out)."""
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                rel = found.relative_to(path).parts
+                if any(part.startswith(".") for part in rel):
+                    continue
+                if found.is_file() and found.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield found
+        else:
+            yield path

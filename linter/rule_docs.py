@@ -1,0 +1,91 @@
+"""Rules as documentation: the ``rules`` listing and ``explain`` for one rule."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .engine import CompiledRule, Engine
+
+
+def rule_summary(rule: CompiledRule, selected: bool = True) -> dict[str, Any]:
+    spec = rule.spec
+    return {
+        "id": spec.id,
+        "name": spec.name,
+        "category": spec.category.value,
+        "severity": rule.severity.value,
+        "pack": rule.pack,
+        "kind": spec.match.kind,
+        "message": {"zh": spec.message.zh, "en": spec.message.en},
+        "selected": selected,
+    }
+
+
+def rule_detail(rule: CompiledRule) -> dict[str, Any]:
+    spec = rule.spec
+    return {
+        **rule_summary(rule),
+        "basis": list(spec.basis),
+        "applies_to": spec.applies_to.model_dump(mode="json"),
+        "match": spec.match.model_dump(mode="json", exclude_defaults=True),
+        "exceptions": spec.exceptions.model_dump(mode="json", exclude_defaults=True),
+        "fix": spec.fix.model_dump(mode="json", exclude_defaults=True),
+        "examples": spec.examples.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+    }
+
+
+def rules_listing(engine: Engine, fmt: str) -> str:
+    selected = {r.spec.id for r in engine.rules}
+    rows = [rule_summary(r, r.spec.id in selected) for r in engine.all_rules]
+    if fmt == "json":
+        return json.dumps({"rules": rows, "packs_version": engine.version}, ensure_ascii=False)
+    lines = []
+    for row in rows:
+        mark = " " if row["selected"] else "-"
+        lines.append(
+            f"{mark} {row['id']:<11} {row['severity']:<7} {row['category']:<23} "
+            f"{row['name']:<28} {row['message']['zh']}"
+        )
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["category"]] = counts.get(row["category"], 0) + 1
+    total = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    lines.append(f"{len(rows)} rules ({total}); '-' = not selected by the config")
+    return "\n".join(lines)
+
+
+def explain_rule(rule: CompiledRule, fmt: str) -> str:
+    detail = rule_detail(rule)
+    if fmt == "json":
+        return json.dumps(detail, ensure_ascii=False, indent=2)
+    spec = rule.spec
+    out = [
+        f"{spec.id}  {spec.name}",
+        f"  category: {spec.category.value}    severity: {rule.severity.value}"
+        f"    pack: {rule.pack}    kind: {spec.match.kind}",
+        f"  {spec.message.zh}",
+        f"  {spec.message.en}",
+        "",
+        "Legal basis:",
+        *(f"  - {b}" for b in spec.basis),
+        "",
+        "Applies to: recipients "
+        + ", ".join(r.value for r in spec.applies_to.recipients)
+        + "; channels "
+        + ", ".join(c.value for c in spec.applies_to.channels),
+        "",
+        f"Fix ({spec.fix.applicability.value}): {spec.fix.description.zh}",
+        f"  {spec.fix.description.en}",
+    ]
+    if spec.fix.replacement is not None:
+        out.append(f"  replacement: {spec.fix.replacement!r}")
+    out += ["", "Raises on:"]
+    for ex in spec.examples.trigger:
+        span = f"   ← {ex.span}" if ex.span else ""
+        out.append(f"  ✗ {ex.text}{span}")
+        if ex.fixed:
+            out.append(f"    → {ex.fixed}")
+    out.append("Does not raise on:")
+    out += [f"  ✓ {ex.text}" for ex in spec.examples.passing]
+    return "\n".join(out)
