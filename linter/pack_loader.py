@@ -64,15 +64,20 @@ def _node_at(root: yaml.Node | None, loc: tuple[Any, ...]) -> yaml.Node | None:
     return node
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
+_KINDS = ("terms", "regex", "near", "required", "send_time", "signature")
+
+
+def _field_name(loc: tuple[Any, ...], tagged: bool = True) -> str:
+    """rules[3].match.pattern from a location; pydantic puts the union tag after 'match'."""
     out = ""
+    previous: Any = None
     for part in loc:
+        skip_tag = tagged and previous == "match" and part in _KINDS
+        previous = part
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("terms", "regex", "near", "required", "send_time", "signature") and (
-            out.endswith(".match") or out.endswith("match")
-        ):
-            continue  # discriminator tag pydantic puts in the location
+        elif skip_tag:
+            continue
         else:
             out += f".{part}" if out else str(part)
     return out
@@ -104,6 +109,13 @@ def load_pack(path: Path) -> LoadedPack:
         line = node.start_mark.line + 1 if node is not None else None
         msg = first["msg"].removeprefix("Value error, ")
         raise PackError(shown, line, _field_name(tuple(first["loc"])), msg) from None
+    for loc, name in spec.term_set_references():
+        if name not in spec.term_sets:
+            node = _node_at(root, loc)
+            line = node.start_mark.line + 1 if node is not None else None
+            raise PackError(
+                shown, line, _field_name(loc, tagged=False), f"unknown term set '@{name}'"
+            )
     return LoadedPack(spec=spec, path=shown, sha256=hashlib.sha256(raw).hexdigest())
 
 

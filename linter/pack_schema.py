@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .models import Applicability, Category, Channel, MessageContext, Recipient, Severity
@@ -34,6 +35,15 @@ class Text2(_Strict):
     en: str = Field(min_length=1)
 
 
+def _valid_regex(pattern: str | None) -> str | None:
+    if pattern is not None:
+        try:
+            regex.compile(pattern, regex.V1)
+        except regex.error as exc:
+            raise ValueError(f"not a valid regex: {exc}") from None
+    return pattern
+
+
 class Pattern(_Strict):
     """What one side of a match looks for: listed terms, a regular expression, or both."""
 
@@ -41,6 +51,8 @@ class Pattern(_Strict):
     pattern: str | None = None
     #: token: a term must start and end on jieba token boundaries; char: anywhere.
     boundary: Literal["token", "char"] = "token"
+
+    _check_pattern = field_validator("pattern")(_valid_regex)
 
     @model_validator(mode="after")
     def _something_to_match(self) -> Pattern:
@@ -56,6 +68,8 @@ class TermsMatch(Pattern):
 class RegexMatch(_Strict):
     kind: Literal["regex"]
     pattern: str
+
+    _check_pattern = field_validator("pattern")(_valid_regex)
 
 
 class NearMatch(_Strict):
@@ -185,6 +199,26 @@ class PackSpec(_Strict):
     user_words: list[str] = Field(default_factory=list)
     term_sets: dict[str, list[str]] = Field(default_factory=dict)
     rules: list[RuleSpec] = Field(min_length=1)
+
+    def term_set_references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """(location, name) of every '@name' reference to a term set, for checking."""
+        refs: list[tuple[tuple[str | int, ...], str]] = []
+
+        def walk(value: object, loc: tuple[str | int, ...]) -> None:
+            if isinstance(value, BaseModel):
+                for name in type(value).model_fields:
+                    walk(getattr(value, name), (*loc, name))
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, str) and item.startswith("@"):
+                        refs.append((loc, item[1:]))
+                    else:
+                        walk(item, (*loc, i))
+
+        for i, rule in enumerate(self.rules):
+            walk(rule.match, ("rules", i, "match"))
+            walk(rule.exceptions, ("rules", i, "exceptions"))
+        return refs
 
     @field_validator("rules")
     @classmethod

@@ -1,0 +1,94 @@
+"""A malformed pack fails loading with one line naming the file, the line and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linter.engine import build_engine
+from linter.pack_loader import PackError, load_pack, shipped_pack_dir
+
+GOOD_RULE = """\
+pack: {name: demo}
+rules:
+  - id: ZH-DEM-001
+    name: demo-rule
+    category: threat
+    severity: error
+    message: {zh: 演示, en: demo}
+    basis: [test]
+    match: {kind: terms, terms: [上门]}
+    fix: {applicability: manual, description: {zh: 改写, en: rewrite}}
+    examples:
+      trigger: [{text: 明天上门}]
+      pass: [{text: 你好}]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "demo.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_good_pack_loads(tmp_path: Path):
+    pack = load_pack(write(tmp_path, GOOD_RULE))
+    assert pack.spec.rules[0].id == "ZH-DEM-001"
+    assert len(pack.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "field", "reason"),
+    [
+        (("severity: error", "severity: fatal"), 6, "rules[0].severity", "'error', 'warning'"),
+        (("category: threat", "category: rudeness"), 5, "rules[0].category", "Input should be"),
+        (("id: ZH-DEM-001", "id: bad id"), 3, "rules[0].id", "should match pattern"),
+        (("kind: terms, terms: [上门]", "kind: sonar"), 9, "rules[0].match", "kind"),
+        (("      pass: [{text: 你好}]\n", ""), 12, "rules[0].examples.pass", "Field required"),
+        (("    basis: [test]\n", ""), 3, "rules[0].basis", "Field required"),
+    ],
+)
+def test_errors_name_file_line_and_field(
+    tmp_path: Path, change: tuple[str, str], line: int, field: str, reason: str
+):
+    path = write(tmp_path, GOOD_RULE.replace(*change))
+    with pytest.raises(PackError) as err:
+        load_pack(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}:{line}: {field}: "), message
+    assert reason in message
+    assert "\n" not in message
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path):
+    path = write(tmp_path, GOOD_RULE.replace("basis: [test]", "basis: [test"))
+    with pytest.raises(PackError, match=rf"^{path}:\d+: YAML syntax"):
+        load_pack(path)
+
+
+def test_unknown_term_set_is_an_error(tmp_path: Path):
+    path = write(tmp_path, GOOD_RULE.replace("terms: [上门]", "terms: ['@nowhere']"))
+    with pytest.raises(PackError, match=rf"^{path}:9: rules\[0\].match.terms: unknown term set"):
+        load_pack(path)
+
+
+def test_bad_regex_is_an_error(tmp_path: Path):
+    bad = GOOD_RULE.replace("{kind: terms, terms: [上门]}", "{kind: regex, pattern: '(上门'}")
+    path = write(tmp_path, bad)
+    with pytest.raises(PackError, match=rf"^{path}:9: rules\[0\].match.pattern: not a valid regex"):
+        load_pack(path)
+
+
+def test_duplicate_rule_ids_across_packs(tmp_path: Path):
+    write(tmp_path, GOOD_RULE)
+    (tmp_path / "copy.yaml").write_text(GOOD_RULE.replace("demo}", "copy}"), encoding="utf-8")
+    with pytest.raises(PackError, match="ZH-DEM-001 is also in"):
+        build_engine([tmp_path], shipped=False)
+
+
+def test_every_shipped_pack_loads():
+    files = sorted(shipped_pack_dir().glob("*.yaml"))
+    assert files, "no packs shipped"
+    for path in files:
+        assert load_pack(path).spec.rules

@@ -1,0 +1,60 @@
+"""Normalisation keeps a map back to the original text; placeholders are slots."""
+
+from __future__ import annotations
+
+import pytest
+
+from linter.prepare import SLOT, prepare
+
+
+def original_of(text: str, needle: str) -> str:
+    prepared = prepare(text)
+    start = prepared.text.index(needle)
+    a, b = prepared.to_original(start, start + len(needle))
+    return text[a:b]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "expected_original"),
+    [
+        ("请注意：法 院 傳 票已发出", "法院传票", "法 院 傳 票"),
+        ("法*院传票", "法院传票", "法*院传票"),
+        ("法-院", "法院", "法-院"),
+        ("法\u200b院", "法院", "法\u200b院"),
+        ("ＡＢＣ法院", "abc法院", "ＡＢＣ法院"),
+        ("還款", "还款", "還款"),
+    ],
+)
+def test_spans_point_into_the_original_text(text: str, needle: str, expected_original: str):
+    assert original_of(text, needle) == expected_original
+
+
+def test_full_width_digits_and_punctuation_fold_to_ascii():
+    assert prepare("逾期３天！").text == "逾期3天!"
+
+
+def test_separators_between_non_han_characters_are_kept():
+    # 955-88 is a phone number, not an evasion; only runs between Han characters go.
+    assert prepare("请致电955-88").text == "请致电955-88"
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    ["{name}", "{{ name }}", "${name}", "%s", "%(name)s", "#name#", "{姓名}"],
+)
+def test_each_placeholder_becomes_one_slot(placeholder: str):
+    prepared = prepare(f"尊敬的{placeholder}先生")
+    assert prepared.text == f"尊敬的{SLOT}先生"
+    slot = prepared.text.index(SLOT)
+    assert prepared.to_original(slot, slot + 1) == (3, 3 + len(placeholder))
+
+
+def test_a_placeholder_never_glues_words_together():
+    # 法院{x}传票 must not become 法院传票
+    assert "法院传票" not in prepare("法院{x}传票").text
+
+
+def test_empty_span_maps_to_a_position():
+    prepared = prepare("abc")
+    assert prepared.to_original(0, 0) == (0, 0)
+    assert prepared.to_original(3, 3) == (3, 3)
