@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,15 +53,30 @@ def _to_simplified(text: str) -> str:
     return "".join(c if len(c := _t2s().convert(ch)) == 1 else ch for ch in text)
 
 
-def _fold_char(ch: str) -> str:
-    code = ord(ch)
-    if 0xFF01 <= code <= 0xFF5E:  # full-width ASCII → half-width
-        ch = chr(code - 0xFEE0)
-    elif code == 0x3000:
-        ch = " "
-    elif unicodedata.category(ch) == "Nd" and not ch.isascii():
-        ch = str(unicodedata.digit(ch, 0))
-    return ch.lower()
+def _fold_table() -> dict[int, str]:
+    """One character for one: full width → half width, digits → ASCII, upper → lower case."""
+    table: dict[int, str] = {0x3000: " "}
+    for code in range(0x10000):
+        ch = chr(code)
+        if 0xFF01 <= code <= 0xFF5E:
+            folded = chr(code - 0xFEE0).lower()
+        elif unicodedata.category(ch) == "Nd" and not ch.isascii():
+            folded = str(unicodedata.digit(ch, 0))
+        else:
+            folded = ch.lower()
+        if folded != ch and len(folded) == 1:
+            table[code] = folded
+    return table
+
+
+_FOLD = _fold_table()
+_HAN = "\u4e00-\u9fff\u3400-\u4dbf"
+_NEEDS_CHARACTER_PASS = re.compile(
+    "["
+    + "".join(_ZERO_WIDTH)
+    + "]"
+    + f"|[{_HAN}][{re.escape(''.join(_INSERTED_SEPARATORS))}]{{1,{_MAX_SEPARATOR_RUN}}}[{_HAN}]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +93,8 @@ class PreparedMessage:
     original: str
     text: str
     #: For each character of ``text``: the original index where it starts and ends.
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
     placeholders: tuple[Placeholder, ...]
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
@@ -104,11 +120,20 @@ def find_placeholders(text: str) -> list[Placeholder]:
 def prepare(original: str) -> PreparedMessage:
     """Normalise ``original`` for matching; see the module docstring."""
     placeholders = find_placeholders(original)
+    simplified = _to_simplified(original)
+    if not placeholders and not _NEEDS_CHARACTER_PASS.search(original):
+        # Nothing is removed or merged: one prepared character per original character.
+        n = len(original)
+        return PreparedMessage(
+            original=original,
+            text=simplified.translate(_FOLD),
+            starts=range(n),
+            ends=range(1, n + 1),
+            placeholders=(),
+        )
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-
-    simplified = _to_simplified(original)
     slot_at = {p.start: p for p in placeholders}
     i = 0
     n = len(original)
@@ -140,10 +165,9 @@ def prepare(original: str) -> PreparedMessage:
             ):
                 i = j
                 continue
-        for folded in _fold_char(simplified[i]):
-            chars.append(folded)
-            starts.append(i)
-            ends.append(i + 1)
+        chars.append(simplified[i].translate(_FOLD))
+        starts.append(i)
+        ends.append(i + 1)
         i += 1
 
     return PreparedMessage(
