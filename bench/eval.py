@@ -1,0 +1,318 @@
+"""Score the rule packs against a labelled message set (tests/data/dev_messages.yaml).
+
+    python bench/eval.py tests/data/dev_messages.yaml [--packs DIR ...] [--no-shipped]
+                         [--json] [--min-precision P --min-recall R]
+
+Every message is linted by the real engine. A category counts as predicted for a
+message when at least one violation of that category has severity error or warning
+(info is advice, not a finding). Prints precision / recall / F1 per category and
+micro-averaged, every false positive and false negative, and the throughput.
+
+Exit 0: it is a report. With --min-precision / --min-recall, exit 1 when one of the
+main categories falls below either bound. Exit 2 when the data set cannot be read.
+The --json document carries ids, categories and rule ids only, never message text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from linter.engine import Engine, build_engine
+from linter.models import Category, MessageContext, Severity
+
+MAIN_CATEGORIES = (
+    Category.threat,
+    Category.third_party_disclosure,
+    Category.misleading_legal,
+    Category.missing_identification,
+)
+COUNTED = {Severity.error, Severity.warning}
+TEXT_WIDTH = 40
+
+
+class LabelledMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    text: str
+    context: MessageContext = Field(default_factory=MessageContext)
+    labels: list[Category]
+    note: str = ""
+
+
+class DataSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    messages: list[LabelledMessage]
+
+
+class DataSetError(Exception):
+    """The labelled file cannot be used; ``str()`` is one line."""
+
+
+def load_dataset(path: Path) -> list[LabelledMessage]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataSetError(f"{path}: {exc}".replace("\n", " ")) from exc
+    try:
+        data = DataSet.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise DataSetError(f"{path}: {where}: {first['msg']}") from exc
+    seen: set[str] = set()
+    for msg in data.messages:
+        if msg.id in seen:
+            raise DataSetError(f"{path}: duplicate id {msg.id}")
+        seen.add(msg.id)
+    return data.messages
+
+
+@dataclass
+class Prediction:
+    message: LabelledMessage
+    predicted: set[Category]
+    #: rule ids that fired at error/warning, by category
+    rules: dict[Category, list[str]]
+    #: every rule that fired, any severity, as "RULE(severity)"
+    fired: list[str]
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    support: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "support": self.support,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
+
+
+@dataclass
+class Miss:
+    id: str
+    category: Category
+    text: str
+    rules: list[str]
+
+
+@dataclass
+class Evaluation:
+    scores: dict[Category, Score]
+    micro: Score
+    false_positives: list[Miss] = field(default_factory=list)
+    false_negatives: list[Miss] = field(default_factory=list)
+    exact: int = 0
+    messages: int = 0
+    seconds: float = 0.0
+
+    @property
+    def per_second(self) -> float:
+        return self.messages / self.seconds if self.seconds else 0.0
+
+
+def predict(engine: Engine, messages: Sequence[LabelledMessage]) -> tuple[list[Prediction], float]:
+    out: list[Prediction] = []
+    if messages:  # warm-up: lazy tokenizer / dictionary loading is not throughput
+        engine.lint(messages[0].text, messages[0].context)
+    started = time.perf_counter()
+    for msg in messages:
+        outcome = engine.lint(msg.text, msg.context)
+        rules: dict[Category, list[str]] = {}
+        for v in outcome.violations:
+            if v.severity in COUNTED and v.rule not in rules.get(v.category, []):
+                rules.setdefault(v.category, []).append(v.rule)
+        fired = sorted({f"{v.rule}({v.severity.value})" for v in outcome.violations})
+        out.append(Prediction(msg, set(rules), rules, fired))
+    return out, time.perf_counter() - started
+
+
+def shorten(text: str, width: int = TEXT_WIDTH) -> str:
+    """One line, invisible characters made visible, cut to ``width`` characters."""
+    shown = "".join(
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text
+    )
+    return shown if len(shown) <= width else shown[: width - 1] + "…"
+
+
+def evaluate(predictions: list[Prediction], seconds: float) -> Evaluation:
+    scores = {c: Score() for c in Category}
+    result = Evaluation(scores=scores, micro=Score(), messages=len(predictions), seconds=seconds)
+    for pred in predictions:
+        gold = set(pred.message.labels)
+        if gold == pred.predicted:
+            result.exact += 1
+        for cat in Category:
+            score = scores[cat]
+            in_gold, in_pred = cat in gold, cat in pred.predicted
+            score.support += in_gold
+            if in_gold and in_pred:
+                score.tp += 1
+            elif in_pred:
+                score.fp += 1
+                miss = Miss(pred.message.id, cat, pred.message.text, pred.rules[cat])
+                result.false_positives.append(miss)
+            elif in_gold:
+                score.fn += 1
+                miss = Miss(pred.message.id, cat, pred.message.text, pred.fired)
+                result.false_negatives.append(miss)
+    for s in scores.values():
+        result.micro.tp += s.tp
+        result.micro.fp += s.fp
+        result.micro.fn += s.fn
+        result.micro.support += s.support
+    return result
+
+
+def render_table(result: Evaluation) -> str:
+    head = (
+        f"{'category':<24}{'support':>8}{'TP':>5}{'FP':>5}{'FN':>5}"
+        f"{'prec':>8}{'recall':>8}{'F1':>8}"
+    )
+    lines = [head, "-" * len(head)]
+
+    def row(name: str, s: Score) -> str:
+        return (
+            f"{name:<24}{s.support:>8}{s.tp:>5}{s.fp:>5}{s.fn:>5}"
+            f"{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}"
+        )
+
+    lines += [row(c.value, s) for c, s in result.scores.items()]
+    lines += ["-" * len(head), row("micro avg", result.micro)]
+    return "\n".join(lines)
+
+
+def render_misses(title: str, misses: list[Miss], rules_label: str) -> str:
+    lines = [f"{title} ({len(misses)})"]
+    for m in sorted(misses, key=lambda m: (m.category.value, m.id)):
+        rules = ", ".join(m.rules) or "-"
+        lines.append(f"  {m.id:<9} {m.category.value:<24} {shorten(m.text)}")
+        lines.append(f"  {'':<9} {rules_label}: {rules}")
+    return "\n".join(lines)
+
+
+def render_text(result: Evaluation, load_seconds: float) -> str:
+    share = result.exact / result.messages if result.messages else 0.0
+    parts = [
+        render_table(result),
+        "",
+        f"messages: {result.messages}   exact label-set match: {result.exact} ({share:.1%})",
+        f"throughput: {result.per_second:,.0f} messages/s "
+        f"(lint {result.seconds * 1000:.0f} ms, engine build {load_seconds * 1000:.0f} ms)",
+        "",
+        render_misses("false positives", result.false_positives, "fired"),
+        "",
+        render_misses("false negatives", result.false_negatives, "rules that fired (any category)"),
+    ]
+    return "\n".join(parts)
+
+
+def render_json(result: Evaluation, load_seconds: float) -> str:
+    def misses(items: list[Miss]) -> list[dict[str, Any]]:
+        return [{"id": m.id, "category": m.category.value, "rules": m.rules} for m in items]
+
+    doc = {
+        "messages": result.messages,
+        "exact_match": result.exact,
+        "per_category": {c.value: s.as_dict() for c, s in result.scores.items()},
+        "micro": result.micro.as_dict(),
+        "messages_per_second": round(result.per_second, 1),
+        "lint_seconds": round(result.seconds, 4),
+        "engine_build_seconds": round(load_seconds, 4),
+        "false_positives": misses(result.false_positives),
+        "false_negatives": misses(result.false_negatives),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def below_bounds(result: Evaluation, min_p: float | None, min_r: float | None) -> list[str]:
+    failures: list[str] = []
+    for cat in MAIN_CATEGORIES:
+        s = result.scores[cat]
+        if min_p is not None and s.precision < min_p:
+            failures.append(f"{cat.value}: precision {s.precision:.3f} < {min_p}")
+        if min_r is not None and s.recall < min_r:
+            failures.append(f"{cat.value}: recall {s.recall:.3f} < {min_r}")
+    return failures
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("dataset", type=Path, help="labelled YAML, e.g. tests/data/dev_messages.yaml")
+    p.add_argument(
+        "--packs",
+        nargs="+",
+        action="extend",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="extra pack files or folders (added to the shipped packs)",
+    )
+    p.add_argument(
+        "--no-shipped", action="store_true", help="score only the packs given with --packs"
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON document (no message text)")
+    p.add_argument("--min-precision", type=float, metavar="P")
+    p.add_argument("--min-recall", type=float, metavar="R")
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        messages = load_dataset(args.dataset)
+    except DataSetError as exc:
+        print(f"eval: {exc}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    try:
+        engine = build_engine(args.packs, shipped=not args.no_shipped)
+    except Exception as exc:  # a pack error: one line, no traceback
+        print(f"eval: cannot build the engine: {exc}", file=sys.stderr)
+        return 2
+    load_seconds = time.perf_counter() - started
+    predictions, seconds = predict(engine, messages)
+    result = evaluate(predictions, seconds)
+    print(render_json(result, load_seconds) if args.json else render_text(result, load_seconds))
+    failures = below_bounds(result, args.min_precision, args.min_recall)
+    for line in failures:
+        print(f"below bound: {line}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
