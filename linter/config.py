@@ -16,6 +16,12 @@ Keys (TOML, kebab-case)::
     [[context]]                      # context defaults by glob
     paths = ["templates/contacts/**"]
     recipient = "third_party"
+    [server]                         # ``msglint serve`` only (see docs/http.md)
+    tokens = ["…"]                   # bearer tokens for /v1/* (MSGLINT_API_TOKENS wins)
+    admin-tokens = ["…"]             # tokens for /v1/admin/* (MSGLINT_ADMIN_TOKENS wins)
+    max-batch = 1000                 # messages per /v1/lint/batch request
+    max-message-chars = 10000        # characters per message
+    max-request-bytes = 4194304      # bytes per request body
 """
 
 from __future__ import annotations
@@ -49,6 +55,32 @@ class ContextDefault(BaseModel):
     channel: Channel | None = None
 
 
+#: A bearer token shorter than this is guessable; the server refuses to start with one.
+MIN_TOKEN_CHARS = 16
+
+
+class ServerConfig(BaseModel):
+    """The ``[server]`` table: auth and size limits of the HTTP pre-send gate."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    tokens: list[str] = []
+    admin_tokens: list[str] = Field(default=[], alias="admin-tokens")
+    max_batch: int = Field(default=1000, ge=1, alias="max-batch")
+    max_message_chars: int = Field(default=10_000, ge=1, alias="max-message-chars")
+    max_request_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, alias="max-request-bytes")
+
+    @field_validator("tokens", "admin_tokens")
+    @classmethod
+    def _long_enough(cls, v: list[str]) -> list[str]:
+        for token in v:
+            if len(token) < MIN_TOKEN_CHARS or token != token.strip():
+                raise ValueError(
+                    f"a token needs at least {MIN_TOKEN_CHARS} characters and no spaces around it"
+                )
+        return v
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -62,6 +94,7 @@ class Config(BaseModel):
     severity: dict[str, Severity] = {}
     per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
     context: list[ContextDefault] = []
+    server: ServerConfig = Field(default_factory=ServerConfig)
     #: where relative paths in this config are resolved from (not a key)
     root: Path = Field(default=Path("."), exclude=True)
     source: str | None = Field(default=None, exclude=True)
