@@ -8,11 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import check_run
+from .baseline import BaselineError
 from .formatters import FORMATTERS
-from .lint_run import lint_message, read_inputs
+from .lint_run import read_inputs
 from .models import Severity
-from .readers import ReadError, read_stdin
-from .report import FileProblem, MessageReport, Report, summarise
+from .readers import read_stdin
+from .report import FileProblem, MessageReport
 
 FAIL_LEVELS = {"error": 3, "warning": 2, "info": 1, "never": 99}
 
@@ -31,6 +33,13 @@ def add_check_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], N
     p.add_argument("--fail-on", dest="fail_on", choices=list(FAIL_LEVELS))
     p.add_argument("--stdin-format", choices=["txt", "jsonl"], default="txt")
     p.add_argument("--output", "-o", type=Path, help="write the report here instead of stdout")
+    p.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in FILE")
+    p.add_argument(
+        "--update-baseline",
+        dest="update_baseline",
+        action="store_true",
+        help="write the current findings to the --baseline FILE",
+    )
     p.set_defaults(func=cmd_check)
 
 
@@ -55,6 +64,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if not args.paths:
         raise UsageError("nothing to check: give files, folders, or - for stdin")
+    if args.update_baseline and args.baseline is None:
+        raise UsageError("--update-baseline needs --baseline FILE")
     engine, config = _engine(args)
     overrides = cli_overrides(args)
     problems: list[FileProblem] = []
@@ -65,25 +76,26 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("'-' (stdin) cannot be mixed with paths")
     else:
         messages, problems = read_inputs([Path(p) for p in args.paths])
-    reports: list[MessageReport] = []
-    for msg in messages:
-        try:
-            reports.append(lint_message(engine, config, msg, overrides))
-        except ReadError as exc:
-            problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
-    errors = sum(1 for p in problems if p.level == "error")
-    report = Report(
-        packs_version=engine.version,
-        messages=reports,
-        summary=summarise(reports, errors),
-        problems=problems,
+    options = check_run.RunOptions(
+        overrides=overrides,
+        fail_on=args.fail_on or config.fail_on,
+        ignore=args.ignore or [],
+        baseline=args.baseline,
+        update_baseline=args.update_baseline,
     )
+    try:
+        result = check_run.run(engine, config, messages, problems, options)
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    report = result.report
     rendered = FORMATTERS[args.format](report)
     if args.output:
         args.output.write_text(rendered + "\n", encoding="utf-8")
     else:
         sys.stdout.write(rendered + "\n")
-    for p in problems:  # errors also go to stderr, one line each, whatever the format
+    for p in report.problems:  # errors also go to stderr, one line each, whatever the format
         where = f"{p.source}:{p.line}" if p.line else p.source
         print(f"msglint: {p.level}: {where}: {p.message}", file=sys.stderr)
-    return exit_code(reports, problems, args.fail_on or config.fail_on)
+    for note in result.notes:
+        print(f"msglint: {note}", file=sys.stderr)
+    return check_run.exit_code(report)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
+from .format_github import render_github
+from .format_junit import render_junit
 from .report import MessageReport, Report
+from .sarif import render_sarif
 
 
 def _width(text: str) -> int:
@@ -51,12 +54,21 @@ def render_text(report: Report) -> str:
                 else:
                     out.append(f"    fix (manual): {fix.description}")
             out.append("")
+    for p in report.suppression_problems:
+        out.append(f"{p.source}:{p.line}:{p.column}: {p.rule} [{p.severity.value}] {p.message}")
+        out.append("")
     s = report.summary
     decisions = ", ".join(f"{k} {v}" for k, v in s.by_decision.items()) or "none"
     categories = ", ".join(f"{k} {v}" for k, v in s.by_category.items())
     summary = f"{s.messages} messages, {s.violations} violations ({decisions})"
     if categories:
         summary += f"; {categories}"
+    if s.suppression_problems:
+        summary += f"; {s.suppression_problems} suppression problems"
+    if s.suppressed:
+        summary += f"; {s.suppressed} suppressed inline"
+    if s.baselined:
+        summary += f"; {s.baselined} in the baseline"
     if s.errors:
         summary += f"; {s.errors} input errors"
     out.append(summary)
@@ -70,4 +82,7 @@ def render_json(report: Report) -> str:
 FORMATTERS: dict[str, Callable[[Report], str]] = {
     "text": render_text,
     "json": render_json,
+    "sarif": render_sarif,
+    "github": render_github,
+    "junit": render_junit,
 }

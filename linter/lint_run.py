@@ -62,6 +62,7 @@ def lint_message(
         text=msg.text,
         decision=decide(violations),
         violations=violations,
+        source_message=msg,
     )
 
 

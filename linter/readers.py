@@ -64,6 +64,9 @@ class SourceMessage:
     #: file character index of each text character, when the text stands verbatim
     offsets: list[int] | None = None
     file: SourceFile | None = None
+    #: 1-based file lines that name this message in YAML/JSON: the line of its key (for a
+    #: mapping with ``text``, the mapping's key and the ``text`` key) and of its value's start
+    key_lines: tuple[int, ...] = ()
 
     def position(self, offset: int) -> tuple[int | None, int | None]:
         """File line:column of a character offset in ``text`` (the message's, as a fallback)."""
@@ -117,7 +120,13 @@ def _scalar_offsets(file_text: str, node: yaml.ScalarNode) -> list[int] | None:
     return None
 
 
-def _walk_yaml(node: yaml.Node, path: str, source: SourceFile, out: list[SourceMessage]) -> None:
+def _walk_yaml(
+    node: yaml.Node,
+    path: str,
+    source: SourceFile,
+    out: list[SourceMessage],
+    key_lines: tuple[int, ...] = (),
+) -> None:
     if isinstance(node, yaml.MappingNode):
         keys = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
         text_node = keys.get("text")
@@ -125,16 +134,18 @@ def _walk_yaml(node: yaml.Node, path: str, source: SourceFile, out: list[SourceM
             ctx = {k: _plain(keys[k]) for k in CONTEXT_KEYS if k in keys}
             msg_id = keys.get("id")
             name = str(msg_id.value) if isinstance(msg_id, yaml.ScalarNode) else path
-            out.append(_message_from_scalar(text_node, name or "text", source, ctx))
+            text_key = next(k for k, v in node.value if v is text_node)
+            lines = (*key_lines, node.start_mark.line + 1, text_key.start_mark.line + 1)
+            out.append(_message_from_scalar(text_node, name or "text", source, ctx, lines))
             return
         for key, value in node.value:
             name = f"{path}.{key.value}" if path else str(key.value)
-            _walk_yaml(value, name, source, out)
+            _walk_yaml(value, name, source, out, (key.start_mark.line + 1,))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk_yaml(item, f"{path}[{i}]", source, out)
+            _walk_yaml(item, f"{path}[{i}]", source, out, (item.start_mark.line + 1,))
     elif isinstance(node, yaml.ScalarNode) and node.tag.endswith(":str") and node.value.strip():
-        out.append(_message_from_scalar(node, path or "(root)", source, {}))
+        out.append(_message_from_scalar(node, path or "(root)", source, {}, key_lines))
 
 
 def _plain(node: yaml.Node) -> Any:
@@ -146,10 +157,15 @@ def _plain(node: yaml.Node) -> Any:
 
 
 def _message_from_scalar(
-    node: yaml.ScalarNode, name: str, source: SourceFile, ctx: dict[str, Any]
+    node: yaml.ScalarNode,
+    name: str,
+    source: SourceFile,
+    ctx: dict[str, Any],
+    key_lines: tuple[int, ...] = (),
 ) -> SourceMessage:
     offsets = _scalar_offsets(source.text, node)
     line, col = source.position(offsets[0] if offsets else node.start_mark.index)
+    lines = tuple(sorted({*key_lines, node.start_mark.line + 1}))
     return SourceMessage(
         source=source.path,
         id=name,
@@ -159,6 +175,7 @@ def _message_from_scalar(
         context=ctx,
         offsets=offsets,
         file=source,
+        key_lines=lines,
     )
 
 
@@ -249,7 +266,12 @@ def read_file(path: Path, errors: list[ReadError]) -> list[SourceMessage]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ReadError(shown, None, f"cannot read: {exc.strerror}") from None
-    source = SourceFile(shown, decode(shown, raw))
+    return read_text(shown, decode(shown, raw), path, errors)
+
+
+def read_text(shown: str, text: str, path: Path, errors: list[ReadError]) -> list[SourceMessage]:
+    """Messages of a file's decoded text (``msglint fix`` reads its edited text again)."""
+    source = SourceFile(shown, text)
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         return read_jsonl(source, errors)
