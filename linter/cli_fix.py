@@ -1,0 +1,147 @@
+"""``msglint fix PATH…``: apply safe fixes in place (``--unsafe`` adds unsafe ones), or show
+them as a unified diff (``--diff``, changes nothing); then lint again and report what remains.
+
+Exit codes as ``check``: 0 nothing left at or above --fail-on, 1 something is, 2 an input or
+config error. With ``--diff``: 1 when there is something to fix, else 0 (2 on errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import check_run
+from .atomic import write_atomic
+from .baseline import BaselineError
+from .cli_check import FAIL_LEVELS, cli_overrides
+from .formatters import FORMATTERS
+from .inplace import FilePlan, NotFixed, plan_file
+from .lint_run import read_inputs
+from .models import Applicability
+from .readers import ReadError, SkippedFile, expand_paths
+from .report import FileProblem, Report
+
+
+def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = sub.add_parser("fix", help="apply safe fixes in place (--diff to only show them)")
+    add_common(p)
+    p.add_argument("paths", nargs="+", type=Path, help="files or folders")
+    p.add_argument("--diff", action="store_true", help="print a unified diff, change nothing")
+    p.add_argument("--unsafe", action="store_true", help="also apply unsafe fixes")
+    p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="what remains")
+    p.add_argument("--recipient", choices=["debtor", "guarantor", "third_party"])
+    p.add_argument("--channel", choices=["sms", "app", "im", "call_script"])
+    p.add_argument("--send-at", dest="send_at", help="ISO 8601 send time")
+    p.add_argument("--organization", action="append", help="a name the sender may sign with")
+    p.add_argument("--select", type=lambda s: s.split(","), help="rule ids, prefixes, categories")
+    p.add_argument("--ignore", type=lambda s: s.split(","), help="rules to leave out")
+    p.add_argument("--fail-on", dest="fail_on", choices=list(FAIL_LEVELS))
+    p.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in FILE")
+    p.set_defaults(func=cmd_fix)
+
+
+def _diff(plan: FilePlan) -> str:
+    before = plan.before.decode("utf-8-sig").splitlines(keepends=True)
+    after = plan.after.decode("utf-8-sig").splitlines(keepends=True)
+    name = Path(plan.path).as_posix()
+    out = []
+    for line in difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _not_fixed_line(n: NotFixed) -> str:
+    where = f"{n.source}:{n.line}:{n.column}" if n.line else n.source
+    return f"{where}: {n.rule} in {n.message_id} not fixed: {n.reason}"
+
+
+def _plans(
+    args: argparse.Namespace, engine: Any, config: Any
+) -> tuple[list[FilePlan], list[FileProblem]]:
+    levels = {Applicability.safe} | ({Applicability.unsafe} if args.unsafe else set())
+    overrides = cli_overrides(args)
+    plans: list[FilePlan] = []
+    problems: list[FileProblem] = []
+    for path in expand_paths(args.paths):
+        if not path.exists():
+            problems.append(FileProblem(source=str(path), message="no such file or folder"))
+            continue
+        try:
+            plans.append(plan_file(path, engine, config, overrides, levels))
+        except ReadError as exc:
+            problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
+        except SkippedFile as exc:
+            problems.append(FileProblem(source=str(path), level="warning", message=str(exc)))
+        except OSError as exc:
+            problems.append(FileProblem(source=str(path), message=f"cannot read: {exc.strerror}"))
+    return plans, problems
+
+
+def _print_problems(problems: list[FileProblem]) -> None:
+    for p in problems:
+        where = f"{p.source}:{p.line}" if p.line else p.source
+        print(f"msglint: {p.level}: {where}: {p.message}", file=sys.stderr)
+
+
+def _unsafe_hint(report: Report) -> int:
+    return sum(
+        1
+        for m in report.messages
+        for v in m.violations
+        if v.fix is not None
+        and v.fix.replacement is not None
+        and v.fix.applicability == Applicability.unsafe
+    )
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from .cli import UsageError, _engine
+
+    engine, config = _engine(args)
+    plans, plan_problems = _plans(args, engine, config)
+    changed = [p for p in plans if p.changed]
+    fixes = sum(p.applied for p in changed)
+    not_fixed = [n for p in plans for n in p.not_fixed]
+    if args.diff:
+        for plan in changed:
+            sys.stdout.write(_diff(plan))
+        for n in not_fixed:
+            print(f"msglint: {_not_fixed_line(n)}", file=sys.stderr)
+        _print_problems(plan_problems)
+        print(f"msglint: {fixes} fixes in {len(changed)} files, not applied", file=sys.stderr)
+        if any(p.level == "error" for p in plan_problems):
+            return 2
+        return 1 if changed else 0
+    for plan in changed:
+        write_atomic(plan.path, plan.after)
+    log: TextIO = sys.stdout if args.format == "text" else sys.stderr
+    for plan in changed:
+        print(f"fixed {plan.applied} in {plan.path}", file=log)
+    for n in not_fixed:
+        print(_not_fixed_line(n), file=log)
+    messages, problems = read_inputs(list(args.paths))
+    options = check_run.RunOptions(
+        overrides=cli_overrides(args),
+        fail_on=args.fail_on or config.fail_on,
+        ignore=args.ignore or [],
+        baseline=args.baseline,
+    )
+    try:
+        result = check_run.run(engine, config, messages, problems, options)
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    report = result.report
+    sys.stdout.write(FORMATTERS[args.format](report) + "\n")
+    _print_problems(report.problems)
+    for note in result.notes:
+        print(f"msglint: {note}", file=sys.stderr)
+    remaining = report.summary.violations
+    summary = f"fixed {fixes} in {len(changed)} files, {remaining} violations remain"
+    if hidden := (0 if args.unsafe else _unsafe_hint(report)):
+        summary += f" ({hidden} fixable with --unsafe)"
+    print(summary, file=log)
+    return check_run.exit_code(report)
