@@ -216,6 +216,12 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
             SERVER_LOG.info("reload (%s): packs %s -> %s", trigger, before, snap.packs_version)
             return before, snap
 
+    def note_fault(request: Request, fault: EngineFault) -> None:
+        metrics.faults.labels(fault.code).inc()
+        SERVER_LOG.warning(
+            "message not judged: %s request_id=%s", fault.code, request.state.request_id
+        )
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not holder.ready:  # ``msglint serve`` with one worker has loaded them already
@@ -271,15 +277,20 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         codes = {404: "not_found", 405: "method_not_allowed"}
-        body = error_body(codes.get(exc.status_code, "http_error"), str(exc.detail),
-                          request.state.request_id)
+        body = error_body(
+            codes.get(exc.status_code, "http_error"), str(exc.detail), request.state.request_id
+        )
         return Response(body, exc.status_code, exc.headers, media_type="application/json")
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-        body = error_body("invalid_request", str(first["msg"]), request.state.request_id,
-                          field=_field(tuple(first["loc"])) or None)
+        body = error_body(
+            "invalid_request",
+            str(first["msg"]),
+            request.state.request_id,
+            field=_field(tuple(first["loc"])) or None,
+        )
         return Response(body, 422, media_type="application/json")
 
     @app.post(
@@ -297,7 +308,7 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
         try:
             report, fixed = judge(snap, item, _message_id(item, 0))
         except EngineFault as fault:
-            metrics.faults.labels(fault.code).inc()
+            note_fault(request, fault)
             raise GateError(500, fault.code, fault.message + "; do not send") from None
         metrics.observe_message(report.decision.value, report.violations)
         request.state.decision = report.decision.value
@@ -335,7 +346,7 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
                 report, fixed = judge(snap, item, message_id)
             except EngineFault as fault:
                 if fault.code != "message_too_large":
-                    metrics.faults.labels(fault.code).inc()
+                    note_fault(request, fault)
                 metrics.messages.labels("error").inc()
                 entries.append(error_entry(message_id, item.text, fault.code, fault.message))
                 worst = "error"
@@ -397,8 +408,9 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
         try:
             probe(snap.engine)
         except Exception as exc:
-            SERVER_LOG.error("readiness probe failed: %s at %s", type(exc).__name__,
-                             fault_site(exc))
+            SERVER_LOG.error(
+                "readiness probe failed: %s at %s", type(exc).__name__, fault_site(exc)
+            )
             return json_response({"status": "failing", "packs_version": snap.packs_version}, 503)
         return json_response(
             {"status": "ready", "packs_version": snap.packs_version, "packs": snap.packs}
@@ -411,7 +423,9 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(
-                title=app.title, version=app.version, description=app.description,
+                title=app.title,
+                version=app.version,
+                description=app.description,
                 routes=app.routes,
             )
             components = schema.setdefault("components", {}).setdefault("schemas", {})

@@ -19,6 +19,7 @@ from prometheus_client import (
     Counter,
     Gauge,
     Histogram,
+    disable_created_metrics,
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -37,6 +38,7 @@ class GateMetrics:
     content_type = CONTENT_TYPE_LATEST
 
     def __init__(self) -> None:
+        disable_created_metrics()  # *_created series: twice the output, nothing a gate needs
         self.registry = CollectorRegistry()
         r = self.registry
         self.requests = Counter(
@@ -64,9 +66,7 @@ class GateMetrics:
             ["kind"],
             registry=r,
         )
-        self.reloads = Counter(
-            "msglint_pack_reloads", "Pack reloads tried", ["result"], registry=r
-        )
+        self.reloads = Counter("msglint_pack_reloads", "Pack reloads tried", ["result"], registry=r)
         self.packs_info = Gauge(
             "msglint_packs_info",
             "1 for the packs version this process serves",
