@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,8 +49,8 @@ class Baseline:
         if source is None:
             return "<stdin>"
         p = Path(source).resolve()
-        with contextlib.suppress(ValueError):
-            p = p.relative_to(self.root)
+        with contextlib.suppress(ValueError):  # another drive: keep it absolute
+            p = Path(os.path.relpath(p, self.root))
         return p.as_posix()
 
     def _gone(self, src: str) -> bool:
