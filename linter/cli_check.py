@@ -12,11 +12,10 @@ from . import check_run
 from .baseline import BaselineError
 from .formatters import FORMATTERS
 from .lint_run import read_inputs
-from .models import Severity
 from .readers import read_stdin
-from .report import FileProblem, MessageReport
+from .report import FileProblem
 
-FAIL_LEVELS = {"error": 3, "warning": 2, "info": 1, "never": 99}
+FAIL_LEVELS = check_run.FAIL_LEVELS
 
 
 def add_check_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -49,14 +48,6 @@ def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
         if getattr(args, key, None):
             out[key] = getattr(args, key)
     return out
-
-
-def exit_code(reports: list[MessageReport], problems: list[FileProblem], fail_on: str) -> int:
-    if any(p.level == "error" for p in problems):
-        return 2
-    threshold = FAIL_LEVELS[fail_on]
-    worst = max((Severity(v.severity).rank for m in reports for v in m.violations), default=0)
-    return 1 if worst >= threshold else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from . import __version__
 from .models import Decision, Severity, Violation
@@ -36,7 +37,9 @@ class MessageReport(BaseModel):
     violations: list[Violation]
     suppressed: list[SuppressedViolation] = Field(default_factory=list)
     #: where the message came from (file positions for fixes and SARIF); not rendered
-    source_message: SourceMessage | None = Field(default=None, exclude=True, repr=False)
+    source_message: SkipJsonSchema[SourceMessage | None] = Field(
+        default=None, exclude=True, repr=False
+    )
 
 
 class FileProblem(BaseModel):
@@ -99,9 +102,9 @@ class Report(BaseModel):
     problems: list[FileProblem] = Field(default_factory=list)
     suppression_problems: list[SuppressionProblem] = Field(default_factory=list)
     #: rule descriptions for renderers that carry them (SARIF); not rendered in JSON
-    rules: list[RuleMeta] = Field(default_factory=list, exclude=True)
+    rules: SkipJsonSchema[list[RuleMeta]] = Field(default_factory=list, exclude=True)
     #: the --fail-on level, for renderers that mark pass / fail (JUnit); not rendered
-    fail_on: str = Field(default="error", exclude=True)
+    fail_on: SkipJsonSchema[str] = Field(default="error", exclude=True)
 
 
 def summarise(
