@@ -9,6 +9,7 @@ probe never replaces the one serving.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 import os
@@ -189,4 +190,18 @@ class EngineHolder:
             except Exception as exc:  # whatever went wrong, the old snapshot keeps serving
                 raise ReloadRefused(f"{type(exc).__name__} while loading packs") from exc
             self._current = snap  # a single reference assignment: atomic for readers
+            _settle_heap()
             return snap
+
+
+def _settle_heap() -> None:
+    """Keep the loaded packs and jieba's dictionary out of the garbage collector's way.
+
+    jieba's prefix dictionary is one dict of ~350k entries; every full collection walks it, a
+    30+ ms pause that lands on whichever requests are in flight (a p99 of several times the
+    p50). Freezing moves what is loaded now into the permanent generation, which collections
+    skip. Unfreezing first lets the collection free the previous snapshot's cycles.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
