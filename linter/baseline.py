@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,10 +92,20 @@ class BaselineResult:
     stale: int
 
 
-def apply(base: Baseline, reports: list[MessageReport]) -> BaselineResult:
-    """Take the findings the baseline holds out of ``reports`` (in place)."""
+def _linted(base: Baseline, reports: list[MessageReport], files: Iterable[str]) -> set[str]:
+    return {base.relative(m.source) for m in reports} | {base.relative(f) for f in files}
+
+
+def apply(
+    base: Baseline, reports: list[MessageReport], files: Iterable[str] = ()
+) -> BaselineResult:
+    """Take the findings the baseline holds out of ``reports`` (in place).
+
+    ``files``: files read whole in this run besides those with messages (one whose last
+    template was removed still counts as linted).
+    """
     left = Counter(base.entries)
-    linted = {base.relative(m.source) for m in reports}
+    linted = _linted(base, reports, files)
     accepted: set[int] = set()
     pending = []
     for m in reports:
@@ -125,9 +136,9 @@ def apply(base: Baseline, reports: list[MessageReport]) -> BaselineResult:
     return BaselineResult(baselined=len(accepted), stale=stale)
 
 
-def rebuilt(base: Baseline, reports: list[MessageReport]) -> Baseline:
+def rebuilt(base: Baseline, reports: list[MessageReport], files: Iterable[str] = ()) -> Baseline:
     """The baseline for the current findings; files not linted in this run keep theirs."""
-    linted = {base.relative(m.source) for m in reports}
+    linted = _linted(base, reports, files)
     new = Baseline(base.path)
     for key, n in base.entries.items():
         if key[0] not in linted and not base._gone(key[0]):

@@ -28,6 +28,8 @@ class RunOptions:
     ignore: list[str] = field(default_factory=list)
     baseline: Path | None = None
     update_baseline: bool = False
+    #: every file this run read (a file with no message left is still "linted")
+    files: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -68,12 +70,14 @@ def run(
     baselined = 0
     if options.baseline is not None:
         base = bl.load(options.baseline)
+        unreadable = {p.source for p in problems}
+        files = [f for f in options.files if f not in unreadable]
         if options.update_baseline:
-            base = bl.rebuilt(base, reports)
+            base = bl.rebuilt(base, reports, files)
             bl.save(base)
             total = sum(base.entries.values())
             notes.append(f"wrote {options.baseline} ({total} findings)")
-        result = bl.apply(base, reports)
+        result = bl.apply(base, reports, files)
         baselined = result.baselined
         if result.stale:
             notes.append(

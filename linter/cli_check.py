@@ -12,7 +12,7 @@ from . import check_run
 from .baseline import BaselineError
 from .formatters import FORMATTERS
 from .lint_run import read_inputs
-from .readers import read_stdin
+from .readers import expand_paths, read_stdin
 from .report import FileProblem
 
 FAIL_LEVELS = check_run.FAIL_LEVELS
@@ -72,6 +72,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         fail_on=args.fail_on or config.fail_on,
         ignore=args.ignore or [],
         baseline=args.baseline,
+        files=[str(f) for f in expand_paths([Path(p) for p in args.paths]) if str(f) != "-"],
         update_baseline=args.update_baseline,
     )
     try:

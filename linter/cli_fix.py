@@ -129,6 +129,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
         fail_on=args.fail_on or config.fail_on,
         ignore=args.ignore or [],
         baseline=args.baseline,
+        files=[str(f) for f in expand_paths([Path(p) for p in args.paths]) if str(f) != "-"],
     )
     try:
         result = check_run.run(engine, config, messages, problems, options)

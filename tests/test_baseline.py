@@ -96,3 +96,13 @@ def test_update_baseline_needs_a_baseline_file(capsys):
     code, _, err = check(capsys, "a.yaml", "--update-baseline")
     assert code == 2
     assert "--update-baseline needs --baseline FILE" in err
+
+
+def test_a_file_with_no_template_left_loses_its_entries(capsys):
+    Path("a.yaml").write_text("a: 你这个老赖\n", encoding="utf-8")
+    check(capsys, "a.yaml", "--baseline", "base.json", "--update-baseline")
+    Path("a.yaml").write_text("# 模板已删除\n", encoding="utf-8")
+    _, _, err = check(capsys, "a.yaml", "--baseline", "base.json")
+    assert "1 baseline entries match nothing any more" in err
+    _, _, err = check(capsys, "a.yaml", "--baseline", "base.json", "--update-baseline")
+    assert "(0 findings)" in err
