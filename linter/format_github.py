@@ -67,10 +67,27 @@ def _problem(p: FileProblem) -> str:
     return command(kind, p.message, file=source, line=p.line, title="msglint")
 
 
+#: annotations of one kind GitHub shows per step; the rest only appear in the log
+ANNOTATIONS_PER_KIND = 10
+
+
 def render_github(report: Report) -> str:
     out = [line for m in report.messages for line in _violations(m)]
     out += [_directive(p) for p in report.suppression_problems]
     out += [_problem(p) for p in report.problems]
+    for kind in ("error", "warning", "notice"):
+        n = sum(
+            1 for line in out if line.startswith(f"::{kind} ") or line.startswith(f"::{kind}::")
+        )
+        if n > ANNOTATIONS_PER_KIND:
+            out.append(
+                command(
+                    "notice",
+                    f"{n} {kind} annotations: GitHub shows {ANNOTATIONS_PER_KIND} per step; "
+                    "all are in this step's log and in the SARIF report",
+                    title="msglint",
+                )
+            )
     s = report.summary
     out.append(
         f"msglint: {s.messages} messages, {s.violations} violations"

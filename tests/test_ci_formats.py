@@ -111,3 +111,19 @@ def test_junit_fail_on_warning_and_input_errors(repo: Path, capsys):
     assert isinstance(cases[("templates/broken.yaml", "read")].result[0], Error)
     assert isinstance(cases[("templates/blob.txt", "read")].result[0], Skipped)
     assert xml.failures == 7 and xml.errors == 1
+
+
+def test_github_says_when_there_are_more_annotations_than_it_shows(
+    tmp_path: Path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    Path("t.yaml").write_text("".join(f"m{i}: 你这个老赖\n" for i in range(12)), encoding="utf-8")
+    main(
+        ["check", "t.yaml", "--format", "github", "--pack", str(ci_repo.PACK), "--select", "ZH-CIT"]
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert sum(line.startswith("::error ") for line in lines) == 12
+    assert lines[-2] == (
+        "::notice title=msglint::12 error annotations: GitHub shows 10 per step; "
+        "all are in this step's log and in the SARIF report"
+    )
