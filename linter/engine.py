@@ -195,7 +195,7 @@ class Engine:
         self.rules = [r for r in self.all_rules if self._selected(r.spec)]
         terms = [t for r in self.all_rules for f in _finders(r) for t in f.terms]
         self.index = TermIndex(terms)
-        user_words = [w for p in packs for w in p.spec.user_words]
+        user_words = [normalise_term(w) for p in packs for w in p.spec.user_words]
         self.tokenizer = Tokenizer(user_words)
         self.version = hashlib.sha256(
             "".join(sorted(p.sha256 for p in packs)).encode()

@@ -40,10 +40,10 @@ class Tokenizer:
 
     def __init__(self, user_words: Iterable[str] = ()) -> None:
         self._jieba = self._shared_jieba()
+        self.user_words = frozenset(w for w in user_words if len(w) > 1)
         with self._lock:
-            for word in user_words:
-                if word and len(word) > 1:
-                    self._jieba.add_word(word, freq=_USER_WORD_FREQ)
+            for word in self.user_words:
+                self._jieba.add_word(word, freq=_USER_WORD_FREQ)
 
     @classmethod
     def _shared_jieba(cls) -> jieba.Tokenizer:

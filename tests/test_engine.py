@@ -293,3 +293,11 @@ def test_pack_version_is_a_content_hash(tmp_path: Path):
     same = make_engine(tmp_path, {"match": "{kind: terms, terms: [上门]}"})
     other = make_engine(tmp_path, {"match": "{kind: terms, terms: [老赖]}"})
     assert one.version == same.version != other.version
+
+
+def test_a_user_word_does_not_hide_a_shorter_term_inside_it(tmp_path: Path):
+    # One pack makes 失信被执行人 one token; another pack's term 失信 must still match.
+    eng = make_engine(
+        tmp_path, {"match": "{kind: terms, terms: [失信]}"}, user_words="[失信被执行人]"
+    )
+    assert spans(eng, "你将成为失信被执行人") == ["失信"]
