@@ -40,28 +40,42 @@ class TermIndex:
 
 @dataclass
 class Analysis:
+    """Tokens are computed on first use: a message no term hits is never segmented."""
+
     prepared: PreparedMessage
-    tokens: list[Token]
     term_hits: dict[str, list[Span]]
     context: MessageContext
+    tokenizer: Tokenizer
+    _tokens: list[Token] | None = None
     _token_starts: list[int] = field(default_factory=list)
     _boundaries: frozenset[int] = frozenset()
-
-    def __post_init__(self) -> None:
-        self._token_starts = [t.start for t in self.tokens]
-        self._boundaries = frozenset(t.start for t in self.tokens) | frozenset(
-            t.end for t in self.tokens
-        )
 
     @property
     def text(self) -> str:
         return self.prepared.text
 
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            tokens = self.tokenizer.tokenize(self.prepared.text)
+            self._token_starts = [t.start for t in tokens]
+            boundaries = set(self._token_starts) | {t.end for t in tokens}
+            # A user word keeps a domain phrase whole against its neighbours; it must not
+            # hide a shorter term inside it (失信 in 失信被执行人), so its inside is open.
+            for t in tokens:
+                if t.end - t.start > 2 and t.text in self.tokenizer.user_words:
+                    boundaries.update(range(t.start + 1, t.end))
+            self._boundaries = frozenset(boundaries)
+            self._tokens = tokens
+        return self._tokens
+
     def on_boundaries(self, span: Span) -> bool:
+        self.tokens  # noqa: B018 - computes the boundaries on first use
         return span[0] in self._boundaries and span[1] in self._boundaries
 
     def token_index(self, pos: int) -> int:
         """Index of the token containing character ``pos``."""
+        self.tokens  # noqa: B018 - computes the token starts on first use
         return max(0, bisect.bisect_right(self._token_starts, pos) - 1)
 
 
@@ -69,7 +83,7 @@ def analyse(text: str, context: MessageContext, tokenizer: Tokenizer, index: Ter
     prepared = prepare(text)
     return Analysis(
         prepared=prepared,
-        tokens=tokenizer.tokenize(prepared.text),
         term_hits=index.find_all(prepared.text),
         context=context,
+        tokenizer=tokenizer,
     )
