@@ -117,5 +117,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         uvicorn.run(app, **common)
         return 0
     with _shared_metrics_dir(args.workers):
-        uvicorn.run("linter.http_app:create_app", factory=True, workers=args.workers, **common)
+        uvicorn.run(
+            "linter.http_app:create_app",
+            factory=True,
+            workers=args.workers,
+            # SIGHUP to the parent replaces workers one by one, each only once its
+            # replacement has loaded the packs (a broken pack aborts the restart). Loading
+            # takes a few seconds on a busy host: uvicorn's default 5 s wait is too short.
+            timeout_worker_healthcheck=60,
+            **common,
+        )
     return 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from typing import Any, TypeVar
@@ -214,6 +215,10 @@ def _packs_fields(snap: Snapshot) -> dict[str, Any]:
 def create_app(options: ServeOptions | None = None) -> FastAPI:
     """The gate app; ``options`` default to the MSGLINT_* environment ``msglint serve`` sets."""
     holder = EngineHolder(options or ServeOptions.from_env())
+    if threading.current_thread() is threading.main_thread():
+        # Until the lifespan installs the reload handler, a SIGHUP (its default action is to
+        # terminate) must not kill a worker that is still loading the packs it would reload.
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     metrics = GateMetrics()
     reload_lock = asyncio.Lock()
 
@@ -271,6 +276,7 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
         finally:
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(signal.SIGHUP)
+            metrics.process_exits()
 
     app = FastAPI(
         title="msglint pre-send gate",

@@ -22,7 +22,7 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 from .models import Violation
 
@@ -95,6 +95,11 @@ class GateMetrics:
             self.packs_info.remove(self._serving)
         self.packs_info.labels(packs_version).set(1)
         self._serving = packs_version
+
+    def process_exits(self) -> None:
+        """Drop this worker's live-only series from the shared folder (several workers)."""
+        if _multiprocess():
+            mark_process_dead(os.getpid())
 
     def render(self) -> bytes:
         if _multiprocess():
