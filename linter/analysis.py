@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import ahocorasick
 
@@ -53,6 +54,11 @@ class Analysis:
     @property
     def text(self) -> str:
         return self.prepared.text
+
+    @cached_property
+    def chars(self) -> frozenset[str]:
+        """The distinct characters of the prepared text (for regex prefilters)."""
+        return frozenset(self.prepared.text)
 
     @property
     def tokens(self) -> list[Token]:

@@ -23,6 +23,7 @@ from .pack_schema import (
     TermsMatch,
 )
 from .prepare import SLOT, prepare
+from .regex_prefilter import required_chars
 
 #: No regex of any pack may run longer than this on one message.
 REGEX_TIMEOUT_SECONDS = 0.05
@@ -37,19 +38,29 @@ def normalise_term(term: str) -> str:
     return prepare(term).text
 
 
-def compile_regex(pattern: str) -> regex.Pattern[str]:
-    return regex.compile(pattern, regex.V1)
+class PackRegex:
+    """A pack pattern, compiled once, run with a timeout, skipped when it cannot match."""
 
+    def __init__(self, pattern: str) -> None:
+        self.compiled = regex.compile(pattern, regex.V1)
+        #: any match contains one of these characters (None: no shortcut known)
+        self.required = required_chars(pattern)
 
-def _search_all(compiled: regex.Pattern[str], text: str) -> list[Span]:
-    try:
-        return [
-            (m.start(), m.end())
-            for m in compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS)
-            if m.end() > m.start()
-        ]
-    except TimeoutError:
-        raise RuleTimeout(compiled.pattern) from None
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        if self.required is not None and self.required.isdisjoint(analysis.chars):
+            return []
+        try:
+            return [
+                (m.start(), m.end())
+                for m in self.compiled.finditer(analysis.text, timeout=REGEX_TIMEOUT_SECONDS)
+                if m.end() > m.start()
+            ]
+        except TimeoutError:
+            raise RuleTimeout(self.compiled.pattern) from None
 
 
 class PatternFinder:
@@ -57,7 +68,7 @@ class PatternFinder:
 
     def __init__(self, spec: Pattern, expand: Callable[[list[str]], list[str]]) -> None:
         self.terms = sorted({normalise_term(t) for t in expand(spec.terms)} - {""})
-        self.regex = compile_regex(spec.pattern) if spec.pattern else None
+        self.regex = PackRegex(spec.pattern) if spec.pattern else None
         self.token_aligned = spec.boundary == "token"
 
     def find(self, analysis: Analysis) -> list[Span]:
@@ -67,7 +78,7 @@ class PatternFinder:
                 if not self.token_aligned or analysis.on_boundaries(span):
                     spans.append(span)
         if self.regex is not None:
-            spans.extend(_search_all(self.regex, analysis.text))
+            spans.extend(self.regex.find(analysis))
         return sorted(set(spans))
 
 
@@ -81,10 +92,10 @@ class TermsMatcher:
 
 class RegexMatcher:
     def __init__(self, spec: RegexMatch, expand: Callable[[list[str]], list[str]]) -> None:
-        self.regex = compile_regex(spec.pattern)
+        self.regex = PackRegex(spec.pattern)
 
     def find(self, analysis: Analysis) -> list[Span]:
-        return _search_all(self.regex, analysis.text)
+        return self.regex.find(analysis)
 
 
 _CLAUSE_BREAK = stdlib_re.compile(r"[，。！？；,.!?;\n：:]|但是|但|不过|可是")
