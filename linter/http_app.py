@@ -1,9 +1,10 @@
 """The HTTP pre-send gate: FastAPI endpoints over the same ``Engine.lint`` as the CLI.
 
 Start it with ``msglint serve`` (or ``uvicorn linter.http_app:create_app --factory``). Packs
-and jieba load in the lifespan start-up, before uvicorn binds the port; every request then
-shares them. Endpoints are ``async def`` on purpose: linting is short CPU work, and the
-threadpool that a plain ``def`` gets only adds hand-offs under the GIL (shared/research/perf.md).
+and jieba load before uvicorn binds the port (in ``msglint serve``, or in each worker's
+lifespan start-up), and every request then shares them. Endpoints are ``async def`` on
+purpose: linting is short CPU work, and the threadpool that a plain ``def`` gets only adds
+hand-offs under the GIL (shared/research/perf.md).
 Bodies are read and validated by hand (pydantic ``model_validate_json``) and answered with
 orjson, which skips FastAPI's ``jsonable_encoder`` on the hot path; the models still document
 the bodies in /docs.
@@ -47,7 +48,7 @@ from .http_models import (
     lint_operation,
 )
 from .matchers import RuleTimeout
-from .models import MessageContext
+from .models import Decision, MessageContext
 from .report import MessageReport, summarise
 from .rule_docs import rule_detail, rule_summary
 
@@ -182,17 +183,20 @@ def message_object(report: MessageReport, fixed_text: str) -> dict[str, Any]:
 
 
 def error_entry(message_id: str, text: str, code: str, message: str) -> dict[str, Any]:
-    return {
-        "source": None,
-        "id": message_id,
-        "line": None,
-        "column": None,
-        "text": text,
-        "decision": "error",
-        "violations": [],
-        "fixed_text": None,
-        "error": {"code": code, "message": message},
-    }
+    """A batch entry for a message that was not judged: the message object's fields, no
+    violations, ``decision: error`` (do not send) and the reason."""
+    empty = MessageReport(
+        source=None,
+        id=message_id,
+        line=None,
+        column=None,
+        text=text,
+        decision=Decision.allow,
+        violations=[],
+    )
+    out = message_object(empty, "")
+    out.update(decision="error", fixed_text=None, error={"code": code, "message": message})
+    return out
 
 
 def _message_id(item: LintIn, position: int) -> str:
@@ -290,7 +294,6 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
 
     @app.exception_handler(GateError)
     async def gate_error(request: Request, exc: GateError) -> Response:
-        request.state.decision = "error"
         body = error_body(exc.code, exc.message, request.state.request_id, **exc.extra)
         return Response(body, exc.status, media_type="application/json")
 

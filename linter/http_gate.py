@@ -36,9 +36,8 @@ SERVER_LOG = logging.getLogger("msglint.server")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
 RULE_PATH = re.compile(r"/v1/rules/[A-Za-z0-9-]{1,32}")
 
-ROUTES = {
-    path: path
-    for path in (
+ROUTES = frozenset(
+    (
         "/v1/lint",
         "/v1/lint/batch",
         "/v1/rules",
@@ -49,22 +48,21 @@ ROUTES = {
         "/docs",
         "/openapi.json",
     )
-}
+)
 
 
 def endpoint_of(path: str) -> str:
     """The route template of a path: a closed set, fit for a metrics label."""
-    known = ROUTES.get(path)
-    if known is not None:
-        return known
+    if path in ROUTES:
+        return path
     if RULE_PATH.fullmatch(path):
         return "/v1/rules/{id}"
     return "other"
 
 
-def error_body(status_code: str, message: str, request_id: str, **extra: Any) -> bytes:
+def error_body(code: str, message: str, request_id: str, **extra: Any) -> bytes:
     """The one shape of every non-2xx answer. ``decision: error`` means: do not send."""
-    error: dict[str, Any] = {"code": status_code, "message": message}
+    error: dict[str, Any] = {"code": code, "message": message}
     error.update({k: v for k, v in extra.items() if k in ("field", "details")})
     body: dict[str, Any] = {"decision": "error", "error": error, "request_id": request_id}
     body.update({k: v for k, v in extra.items() if k not in ("field", "details")})

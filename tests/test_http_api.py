@@ -133,7 +133,7 @@ def test_batch_answers_each_message_and_summarises(http: httpx.Client):
     assert (first["id"], first["decision"]) == ("a", "block")
     assert (second["id"], second["decision"]) == ("1", "allow")
     assert third["decision"] == "error" and third["error"]["code"] == "rule_timeout"
-    assert third["fixed_text"] is None
+    assert third["fixed_text"] is None and set(third) == set(first) | {"error"}
     summary = body["summary"]
     assert (summary["messages"], summary["errors"]) == (2, 1)
     assert summary["by_decision"] == {"allow": 1, "block": 1}
