@@ -41,13 +41,14 @@ def _engine(args: argparse.Namespace) -> tuple[Engine, Config]:
 
 def cmd_test_rules(args: argparse.Namespace) -> int:
     engine, _ = _engine(args)
-    only = {str(p) for p in args.packs} or None
-    if only:
-        loaded = {p.path for p in engine.packs}
-        for path in list(only):
-            if path not in loaded:
-                engine = build_engine([*args.pack, *args.packs], engine.options)
-                break
+    only: set[str] | None = None
+    if args.packs:
+        loaded = {str(Path(p.path).resolve()): p.path for p in engine.packs}
+        missing = [p for p in args.packs if str(p.resolve()) not in loaded]
+        if missing:  # packs named here that the config did not load: add them
+            engine = build_engine([*args.pack, *missing], engine.options)
+            loaded = {str(Path(p.path).resolve()): p.path for p in engine.packs}
+        only = {loaded[str(p.resolve())] for p in args.packs}
     report = run_rule_examples(engine, only)
     for f in report.failures:
         print(f"FAIL {f.rule} ({f.pack_path}) {f.kind}[{f.index}]: {f.reason}")

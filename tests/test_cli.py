@@ -223,3 +223,12 @@ def test_the_installed_command_runs():
     )
     assert proc.returncode == 1
     assert "ZH-TST-001" in proc.stdout
+
+
+def test_test_rules_accepts_relative_paths_of_shipped_packs(capsys, monkeypatch):
+    from linter.pack_loader import shipped_pack_dir
+
+    monkeypatch.chdir(shipped_pack_dir())
+    code, out, _ = run(capsys, "test-rules", "contact_time.yaml")
+    assert code == 0
+    assert out.strip().endswith("— ok") and out.startswith("1 rules")
