@@ -181,7 +181,10 @@ class SendTimeMatcher:
 
 # Start or end of the message: 【…】, allowing spaces and a closing full stop after it.
 _SIGNATURE_HEAD = stdlib_re.compile(r"^\s*【([^【】\n]{1,30})】")
-_SIGNATURE_TAIL = stdlib_re.compile(r"【([^【】\n]{1,30})】[\s.。]*$")
+# An opt-out note may follow the closing signature: …【招商银行】回T退订.
+_SIGNATURE_TAIL = stdlib_re.compile(
+    r"【([^【】\n]{1,30})】[\s.。,，]*(?:[^【】\n]{0,8}(?:退订|拒收)[^【】\n]{0,6})?[\s.。]*$"
+)
 
 
 def signatures(text: str) -> list[tuple[Span, str]]:

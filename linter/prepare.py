@@ -23,6 +23,7 @@ _PLACEHOLDER = re.compile(
     r"\{\{\s*[^{}\n]{1,60}?\s*\}\}"  # {{ name }}  (jinja / mustache)
     r"|\$\{[^{}\n]{1,60}\}"  # ${name}
     r"|\{[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]{0,40}\}"  # {name} {姓名}
+    r"|｛[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]{0,40}｝"  # ｛name｝ typed with a Chinese IME
     r"|%\([A-Za-z_]\w{0,40}\)[sdif]"  # %(name)s
     r"|%[sdif]"  # %s
     r"|#[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]{0,40}#"  # #name#

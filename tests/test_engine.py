@@ -301,3 +301,18 @@ def test_a_user_word_does_not_hide_a_shorter_term_inside_it(tmp_path: Path):
         tmp_path, {"match": "{kind: terms, terms: [失信]}"}, user_words="[失信被执行人]"
     )
     assert spans(eng, "你将成为失信被执行人") == ["失信"]
+
+
+def test_a_signature_before_an_opt_out_note_counts(tmp_path: Path):
+    eng = make_engine(
+        tmp_path,
+        {"match": "{kind: signature, check: missing}", "category": "missing_identification"},
+        {
+            "match": "{kind: signature, check: generic, generic: [温馨提示]}",
+            "category": "missing_identification",
+        },
+    )
+    assert [v.rule for v in eng.lint("您的账单已出【招商银行】回T退订").violations] == []
+    assert [v.rule for v in eng.lint("您的账单已出【温馨提示】退订回T").violations] == [
+        "ZH-TST-002"
+    ]

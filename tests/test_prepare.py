@@ -58,3 +58,7 @@ def test_empty_span_maps_to_a_position():
     prepared = prepare("abc")
     assert prepared.to_original(0, 0) == (0, 0)
     assert prepared.to_original(3, 3) == (3, 3)
+
+
+def test_full_width_braces_are_a_placeholder_too():
+    assert prepare("应还｛amount｝元").text == f"应还{SLOT}元"
