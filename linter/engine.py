@@ -16,7 +16,9 @@ from .matchers import (
     MATCHER_BY_KIND,
     Matcher,
     NearMatcher,
+    PackRegex,
     PatternFinder,
+    RegexMatcher,
     SendTimeMatcher,
     normalise_term,
 )
@@ -30,7 +32,8 @@ from .models import (
     decide,
 )
 from .pack_loader import LoadedPack, PackError, load_pack, pack_files, shipped_pack_dir
-from .pack_schema import RuleSpec
+from .pack_schema import PassExample, RuleSpec, TriggerExample
+from .regex_prefilter import required_literals, sample_cost
 from .tokens import Tokenizer
 
 
@@ -158,6 +161,19 @@ def _finders(rule: CompiledRule) -> Iterable[PatternFinder]:
     yield from (f for f in (rule.unless, rule.requires) if f is not None)
 
 
+def _pack_regexes(rule: CompiledRule) -> Iterable[PackRegex]:
+    if isinstance(rule.matcher, RegexMatcher):
+        yield rule.matcher.regex
+    for finder in _finders(rule):
+        if finder.regex is not None:
+            yield finder.regex
+
+
+def _examples(rule: CompiledRule) -> Iterable[TriggerExample | PassExample]:
+    yield from rule.spec.examples.trigger
+    yield from rule.spec.examples.passing
+
+
 def _still_wrong(again: Violation, rule_id: str, lo: int, hi: int) -> bool:
     """Does a violation found after a fix lie in the text the fix put at [lo, hi)?"""
     if again.start == again.end:  # an absence: only the rule the fix was for counts
@@ -194,6 +210,13 @@ class Engine:
             seen[rule.spec.id] = rule.pack_path
         self.rules = [r for r in self.all_rules if self._selected(r.spec)]
         terms = [t for r in self.all_rules for f in _finders(r) for t in f.terms]
+        # Anchors are chosen by how often they occur in the packs' own example messages,
+        # a sample of collection text (so 你/您 count as common, 起诉 as rare).
+        sample = [normalise_term(ex.text) for r in self.all_rules for ex in _examples(r)]
+        cost = sample_cost("\n".join(sample), len(sample))
+        for rx in (rx for r in self.all_rules for rx in _pack_regexes(r)):
+            rx.anchors = required_literals(rx.pattern, cost)
+        terms += [a for r in self.all_rules for rx in _pack_regexes(r) for a in rx.anchors or ()]
         self.index = TermIndex(terms)
         user_words = [normalise_term(w) for p in packs for w in p.spec.user_words]
         self.tokenizer = Tokenizer(user_words)

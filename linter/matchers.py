@@ -23,7 +23,7 @@ from .pack_schema import (
     TermsMatch,
 )
 from .prepare import SLOT, prepare
-from .regex_prefilter import required_chars
+from .regex_prefilter import required_literals, required_sets
 
 #: No regex of any pack may run longer than this on one message.
 REGEX_TIMEOUT_SECONDS = 0.05
@@ -43,15 +43,20 @@ class PackRegex:
 
     def __init__(self, pattern: str) -> None:
         self.compiled = regex.compile(pattern, regex.V1)
-        #: any match contains one of these characters (None: no shortcut known)
-        self.required = required_chars(pattern)
+        #: any match contains a character of each of these sets (empty: no shortcut known)
+        self.required = required_sets(pattern)
+        #: any match contains one of these strings; they join the engine's term automaton
+        self.anchors = required_literals(pattern)
 
     @property
     def pattern(self) -> str:
         return self.compiled.pattern
 
     def find(self, analysis: Analysis) -> list[Span]:
-        if self.required is not None and self.required.isdisjoint(analysis.chars):
+        if self.anchors is not None and self.anchors.isdisjoint(analysis.term_hits.keys()):
+            return []
+        chars = analysis.chars
+        if any(need.isdisjoint(chars) for need in self.required):
             return []
         try:
             return [

@@ -11,6 +11,7 @@ no prefilter and the regex always runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 try:  # the parser of the standard library's re (moved in 3.11; the old name still works)
@@ -27,6 +28,9 @@ _UNSAFE = re.compile(
 )
 
 Needs = frozenset[str] | None
+#: sets of characters a match must hit, each at least once (empty: nothing known)
+Conjunction = tuple[frozenset[str], ...]
+_MAX_SETS = 4
 
 
 def _inner_bracket_in_class(pattern: str) -> bool:
@@ -68,41 +72,123 @@ def _class_chars(items: list[tuple[Any, Any]]) -> Needs:
     return frozenset(chars)
 
 
-def _needs_item(op: Any, arg: Any) -> Needs:
+def _needs_item(op: Any, arg: Any) -> Conjunction:
     if op is sre_constants.LITERAL:
-        return frozenset(chr(arg))
+        return (frozenset(chr(arg)),)
     if op is sre_constants.IN:
-        return _class_chars(arg)
+        chars = _class_chars(arg)
+        return () if chars is None else (chars,)
     if op is sre_constants.BRANCH:
+        # One of the alternatives matches: the union of each one's tightest set is needed.
         union: set[str] = set()
         for alternative in arg[1]:
             need = _needs_seq(alternative)
-            if need is None:
-                return None
-            union |= need
-        return frozenset(union)
+            if not need:
+                return ()
+            union |= min(need, key=len)
+        return (frozenset(union),)
     if op is sre_constants.SUBPATTERN:
         _group, add_flags, _del_flags, sub = arg
         if add_flags & sre_constants.SRE_FLAG_IGNORECASE:
-            return None
+            return ()
         return _needs_seq(sub)
     if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) or (
         op is getattr(sre_constants, "POSSESSIVE_REPEAT", None)
     ):
         low, _high, sub = arg
-        return _needs_seq(sub) if low >= 1 else None
+        return _needs_seq(sub) if low >= 1 else ()
     if op is getattr(sre_constants, "ATOMIC_GROUP", None):
         return _needs_seq(arg)
-    return None  # ANY, AT, ASSERT, GROUPREF …: no requirement we can rely on
+    return ()  # ANY, AT, ASSERT, GROUPREF …: no requirement we can rely on
 
 
-def _needs_seq(seq: Any) -> Needs:
-    best: Needs = None
+def _needs_seq(seq: Any) -> Conjunction:
+    """Every mandatory part of a sequence adds its own requirement."""
+    out: list[frozenset[str]] = []
     for op, arg in seq:
-        need = _needs_item(op, arg)
-        if need is not None and (best is None or len(need) < len(best)):
-            best = need
-    return best
+        out.extend(_needs_item(op, arg))
+    return tuple(out)
+
+
+# --- literal anchors: strings of which every match contains at least one ---------------
+
+Anchors = frozenset[str] | None
+_MAX_ANCHORS = 200
+
+
+AnchorCost = Callable[[str], float]
+
+
+def length_cost(anchor: str) -> float:
+    """Without a sample of messages: the longer the string, the rarer."""
+    return 1.0 if len(anchor) == 1 else 0.1 if len(anchor) == 2 else 0.02
+
+
+def sample_cost(sample: str, count: int) -> AnchorCost:
+    """How often an anchor occurs per message of a sample (messages joined by newlines)."""
+    cache: dict[str, float] = {}
+
+    def cost(anchor: str) -> float:
+        if anchor not in cache:
+            cache[anchor] = (sample.count(anchor) + 0.01 * length_cost(anchor)) / max(count, 1)
+        return cache[anchor]
+
+    return cost
+
+
+def _anchors_item(op: Any, arg: Any, cost: AnchorCost) -> Anchors:
+    if op is sre_constants.LITERAL:
+        return frozenset(chr(arg))
+    if op is sre_constants.IN:
+        chars = _class_chars(arg)
+        return chars if chars is not None and len(chars) <= _MAX_RANGE else None
+    if op is sre_constants.BRANCH:
+        union: set[str] = set()
+        for alternative in arg[1]:
+            found = _anchors_seq(alternative, cost)
+            if found is None:
+                return None
+            union |= found
+        return frozenset(union) if len(union) <= _MAX_ANCHORS else None
+    if op is sre_constants.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = arg
+        return None if add_flags & sre_constants.SRE_FLAG_IGNORECASE else _anchors_seq(sub, cost)
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) or (
+        op is getattr(sre_constants, "POSSESSIVE_REPEAT", None)
+    ):
+        low, _high, sub = arg
+        return _anchors_seq(sub, cost) if low >= 1 else None
+    if op is getattr(sre_constants, "ATOMIC_GROUP", None):
+        return _anchors_seq(arg, cost)
+    return None
+
+
+def _anchors_seq(seq: Any, cost: AnchorCost) -> Anchors:
+    """The cheapest of: each mandatory part's anchors, and each run of literal characters."""
+    candidates: list[frozenset[str]] = []
+    run = ""
+    for op, arg in [*seq, (None, None)]:
+        if op is sre_constants.LITERAL:
+            run += chr(arg)
+            continue
+        if run:
+            candidates.append(frozenset([run]))
+            run = ""
+        if op is not None and (found := _anchors_item(op, arg, cost)) is not None:
+            candidates.append(found)
+    return min(candidates, key=lambda c: sum(map(cost, c))) if candidates else None
+
+
+def required_literals(pattern: str, cost: AnchorCost = length_cost) -> Anchors:
+    """Strings of which every match contains at least one; None when unknown.
+
+    Where a pattern offers several such sets, the one ``cost`` rates cheapest (least
+    likely to be in a message) is chosen.
+    """
+    parsed = _parse_loosely(pattern)
+    if parsed is None:
+        return None
+    return _anchors_seq(parsed, cost)
 
 
 def _without_lookarounds(pattern: str) -> str | None:
@@ -172,8 +258,8 @@ def _without_comments(pattern: str) -> str:
 _PROPERTY = re.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
 
 
-def required_chars(pattern: str) -> Needs:
-    """Characters of which every match contains at least one; None when unknown."""
+def _parse_loosely(pattern: str) -> Any:
+    """The stdlib parse of a looser version of the pattern, or None when unsafe."""
     if "(?x" in pattern:
         pattern = _without_comments(pattern)
     if _inner_bracket_in_class(pattern):
@@ -193,7 +279,19 @@ def required_chars(pattern: str) -> Needs:
         return None
     if parsed.state.flags & sre_constants.SRE_FLAG_IGNORECASE:
         return None
-    need = _needs_seq(parsed)
-    if need is None or not need:
-        return None
-    return need
+    return parsed
+
+
+def required_sets(pattern: str) -> Conjunction:
+    """Character sets such that every match contains a character of each; () when unknown."""
+    parsed = _parse_loosely(pattern)
+    if parsed is None:
+        return ()
+    distinct = sorted({s for s in _needs_seq(parsed) if s}, key=lambda s: (len(s), sorted(s)))
+    return tuple(distinct[:_MAX_SETS])
+
+
+def required_chars(pattern: str) -> Needs:
+    """The tightest single set of :func:`required_sets`; None when nothing is known."""
+    sets = required_sets(pattern)
+    return sets[0] if sets else None

@@ -11,7 +11,7 @@ import yaml
 from linter.engine import Engine
 from linter.matchers import PackRegex
 from linter.prepare import prepare
-from linter.regex_prefilter import required_chars
+from linter.regex_prefilter import required_chars, required_literals, required_sets
 
 DEV_SET = Path(__file__).parent / "data" / "dev_messages.yaml"
 
@@ -20,7 +20,7 @@ DEV_SET = Path(__file__).parent / "data" / "dev_messages.yaml"
     ("pattern", "expected"),
     [
         ("起诉|传票", {"起", "传"}),
-        ("(已|将)起诉你", {"起"}),  # the smallest mandatory set wins
+        ("(已|将)起诉你", {"你"}),  # a smallest mandatory set wins
         ("a?b", {"b"}),
         ("[法院]{2}", {"法", "院"}),
         ("(?:马上|立即)?上门", {"上"}),
@@ -29,6 +29,31 @@ DEV_SET = Path(__file__).parent / "data" / "dev_messages.yaml"
 )
 def test_required_characters(pattern: str, expected: set[str]):
     assert required_chars(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("(?:马上|立即)起诉", {"起诉"}),  # a literal run beats single characters
+        ("(已|将)(起诉|立案)", {"起诉", "立案"}),
+        ("[法院]{2}传票", {"传票"}),
+        ("x*", None),
+        (r"(?<!不)上门", {"上门"}),
+    ],
+)
+def test_literal_anchors(pattern: str, expected: set[str] | None):
+    found = required_literals(pattern)
+    assert (found if found is None else set(found)) == expected
+
+
+def test_every_mandatory_part_is_required():
+    assert set(required_sets("(已|将)起诉你")) == {
+        frozenset("起"),
+        frozenset("诉"),
+        frozenset("你"),
+        frozenset("已将"),
+    }
+    assert required_sets("x*") == ()
 
 
 @pytest.mark.parametrize(
@@ -71,8 +96,9 @@ def test_every_pack_regex_prefilter_is_sound(engine: Engine):
     assert regexes, "no pack regexes found"
     texts = _texts(engine)
     for rx in regexes:
-        if rx.required is None:
-            continue
         for text in texts:
             if regex.search(rx.compiled, text):
-                assert not rx.required.isdisjoint(text), (rx.pattern, text)
+                for need in rx.required:
+                    assert not need.isdisjoint(text), (rx.pattern, text, need)
+                if rx.anchors is not None:
+                    assert any(a in text for a in rx.anchors), (rx.pattern, text)
