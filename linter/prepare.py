@@ -23,7 +23,8 @@ _PLACEHOLDER = re.compile(
     r"\{\{\s*[^{}\n]{1,60}?\s*\}\}"  # {{ name }}  (jinja / mustache)
     r"|\$\{[^{}\n]{1,60}\}"  # ${name}
     r"|\{[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]{0,40}\}"  # {name} {姓名}
-    r"|｛[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]{0,40}｝"  # ｛name｝ typed with a Chinese IME
+    # ｛name｝, typed with a Chinese input method (letters may be full width too)
+    r"|｛[A-Za-z_\uff21-\uff3a\uff41-\uff5a\u4e00-\u9fff][\w.\u4e00-\u9fff]{0,40}｝"
     r"|%\([A-Za-z_]\w{0,40}\)[sdif]"  # %(name)s
     r"|%[sdif]"  # %s
     r"|#[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]{0,40}#"  # #name#
