@@ -30,19 +30,42 @@ def _clause_before(text: str, start: int, window: int) -> str:
     return parts[-1] if parts else ""
 
 
+#: Words that contain a cue but do not negate: 不得不 is "must", 是不是 asks a question.
+FALSE_CUES = ("不得不", "是不是", "不是吗", "不会吧", "不会不", "不可能不", "不是不")
+
+
+def _is_false_cue(clause: str, pos: int, cue: str) -> bool:
+    for word in FALSE_CUES:
+        offset = word.find(cue)
+        while offset >= 0:
+            start = pos - offset
+            if start >= 0 and clause[start : start + len(word)] == word:
+                return True
+            offset = word.find(cue, offset + 1)
+    return False
+
+
 def cue_before(text: str, span: Span, cues: tuple[str, ...], window: int = CUE_WINDOW) -> bool:
     """A cue ends within ``window`` characters before the span, in the same clause."""
     clause = _clause_before(text, span[0], window)
     for cue in cues:
         pos = clause.rfind(cue)
-        if pos >= 0 and len(clause) - (pos + len(cue)) <= window:
-            return True
+        while pos >= 0 and len(clause) - (pos + len(cue)) <= window:
+            if not _is_false_cue(clause, pos, cue):
+                return True
+            pos = clause.rfind(cue, 0, pos)
     return False
 
 
 def cue_inside(text: str, span: Span, cues: tuple[str, ...]) -> bool:
     inner = text[span[0] : span[1]]
-    return any(cue in inner for cue in cues)
+    for cue in cues:
+        pos = inner.find(cue)
+        while pos >= 0:
+            if not _is_false_cue(inner, pos, cue):
+                return True
+            pos = inner.find(cue, pos + 1)
+    return False
 
 
 def allowed_by_phrase(text: str, span: Span, phrases: list[str]) -> bool:

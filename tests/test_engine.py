@@ -316,3 +316,10 @@ def test_a_signature_before_an_opt_out_note_counts(tmp_path: Path):
     assert [v.rule for v in eng.lint("您的账单已出【温馨提示】退订回T").violations] == [
         "ZH-TST-002"
     ]
+
+
+def test_words_that_contain_a_cue_but_do_not_negate(tmp_path: Path):
+    eng = make_engine(tmp_path, {"match": "{kind: terms, terms: [上门]}"})
+    assert spans(eng, "我们不得不上门") == ["上门"]  # 不得不 = must
+    assert spans(eng, "是不是要我们上门") == ["上门"]  # a question, not a denial
+    assert spans(eng, "我们不得上门") == []
