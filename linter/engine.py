@@ -10,7 +10,14 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .analysis import Analysis, Span, TermIndex, analyse
-from .exceptions import HEDGE_CUES, NEGATION_CUES, allowed_by_phrase, cue_before, cue_inside
+from .exceptions import (
+    HEDGE_CUES,
+    NEGATION_CUES,
+    allowed_by_phrase,
+    cue_before,
+    cue_inside,
+    quoted_mention,
+)
 from .fixes import applicable, apply_fixes, build_fix
 from .matchers import (
     MATCHER_BY_KIND,
@@ -105,6 +112,8 @@ class CompiledRule:
             ):
                 continue
             if self.allow and allowed_by_phrase(text, span, self.allow):
+                continue
+            if exc.mention and quoted_mention(text, span):
                 continue
             kept.append(span)
         return kept

@@ -77,3 +77,34 @@ def allowed_by_phrase(text: str, span: Span, phrases: list[str]) -> bool:
                 return True
             start = text.find(phrase, start + 1)
     return False
+
+
+_QUOTES = {"“": "”", '"': '"', "「": "」", "『": "』", "‘": "’", "'": "'", "《": "》"}
+_MENTION_AFTER = re.compile(
+    r"[”\"」』’'》]\s*(?:等|之类|一类|这类|此类|字样|字眼|的说法|的话术|用语|词语|词汇|一词)"
+)
+_MENTION_BEFORE = re.compile(
+    r"(?:出现|使用|诸如|例如|比如|譬如|称呼|自称|冒充|声称|所谓|以)\s*[“\"「『‘'《]$"
+)
+_QUOTE_REACH = 12
+
+
+def quoted_mention(text: str, span: Span) -> bool:
+    """The span is inside quotation marks and talked about, not said: 如出现“老赖”等用语."""
+    start, end = span
+    before = text[max(0, start - _QUOTE_REACH) : start]
+    opening = max(before.rfind(q) for q in _QUOTES)
+    if opening < 0:
+        return False
+    close = _QUOTES[before[opening]]
+    if close in before[opening + 1 :] and close != before[opening]:
+        return False
+    after = text[end : end + _QUOTE_REACH]
+    closing = after.find(close)
+    if closing < 0 or _CLAUSE_BREAK.search(before[opening:] + after[:closing]):
+        return False
+    open_at = max(0, start - _QUOTE_REACH) + opening
+    return bool(
+        _MENTION_AFTER.match(text, end + closing)
+        or _MENTION_BEFORE.search(text, max(0, open_at - 6), open_at + 1)
+    )

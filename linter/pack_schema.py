@@ -125,6 +125,8 @@ class Exceptions(_Strict):
     negation: bool = True
     #: also drop a match hedged as possibility (可能, 有权, 保留 …)
     hedging: bool = False
+    #: drop a match that is quoted as a word, not used: 如出现“老赖”等用语
+    mention: bool = True
     #: phrases that contain a match and make it harmless (上门服务 for 上门)
     allow: list[str] = Field(default_factory=list)
     #: the rule does not fire when the message contains this anywhere

@@ -323,3 +323,11 @@ def test_words_that_contain_a_cue_but_do_not_negate(tmp_path: Path):
     assert spans(eng, "我们不得不上门") == ["上门"]  # 不得不 = must
     assert spans(eng, "是不是要我们上门") == ["上门"]  # a question, not a denial
     assert spans(eng, "我们不得上门") == []
+
+
+def test_a_quoted_word_that_is_talked_about_is_not_used(tmp_path: Path):
+    eng = make_engine(tmp_path, {"match": "{kind: terms, terms: [老赖]}"})
+    assert spans(eng, "短信中如出现“老赖”等不文明用语，均非我司发送") == []
+    assert spans(eng, "我们从不使用“老赖”称呼客户") == []
+    assert spans(eng, "你这个老赖") == ["老赖"]
+    assert spans(eng, "你就是个“老赖”，快还钱") == ["老赖"]  # scare quotes still insult
