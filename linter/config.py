@@ -16,7 +16,7 @@ Keys (TOML, kebab-case)::
     [[context]]                      # context defaults by glob
     paths = ["templates/contacts/**"]
     recipient = "third_party"
-    [server]                         # ``msglint serve`` only (see docs/http.md)
+    [server]                         # ``msglint serve`` only (see the README)
     tokens = ["…"]                   # bearer tokens for /v1/* (MSGLINT_API_TOKENS wins)
     admin-tokens = ["…"]             # tokens for /v1/admin/* (MSGLINT_ADMIN_TOKENS wins)
     max-batch = 1000                 # messages per /v1/lint/batch request

@@ -1,4 +1,4 @@
-"""docs/ci.md (the README's CI section) shows things that work: its workflow and
+"""The README's CI section shows things that work: its workflow and
 pre-commit config parse, name real hooks, and every msglint command in them parses."""
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import yaml
 from linter.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOC = README[README.index("## In CI: templates in a repository") :]
+DOC = DOC[: DOC.index("\n## ", 1)]
 
 
 def yaml_blocks() -> list[dict]:
