@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .cli_check import add_check_parser
+from .cli_fix import add_parser as add_fix_parser
+from .cli_serve import add_parser as add_serve_parser
 from .config import Config, ConfigError, load_config
 from .engine import Engine, build_engine
 from .pack_loader import PackError
@@ -87,8 +90,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"msglint {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    from .cli_check import add_check_parser
-
     add_check_parser(sub, _add_common)
 
     p = sub.add_parser("rules", help="list rules")
@@ -107,21 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("packs", nargs="*", type=Path, help="only these pack files")
     p.set_defaults(func=cmd_test_rules)
 
-    for extra in _extra_commands():
-        extra(sub, _add_common)
+    add_fix_parser(sub, _add_common)
+    add_serve_parser(sub, _add_common)
     return parser
-
-
-def _extra_commands() -> list[Callable[..., None]]:
-    """Commands that live in their own modules (serve, fix) when present."""
-    found: list[Callable[..., None]] = []
-    for module in ("cli_fix", "cli_serve"):
-        try:
-            mod = __import__(f"linter.{module}", fromlist=["add_parser"])
-        except ModuleNotFoundError:
-            continue
-        found.append(mod.add_parser)
-    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
