@@ -10,8 +10,6 @@ import re as stdlib_re
 from collections.abc import Callable
 from datetime import time
 
-import regex
-
 from .analysis import Analysis, Span
 from .pack_schema import (
     NearMatch,
@@ -21,9 +19,10 @@ from .pack_schema import (
     SendTimeMatch,
     SignatureMatch,
     TermsMatch,
+    compile_pack_regex,
 )
 from .prepare import SLOT, prepare
-from .regex_prefilter import required_literals, required_sets
+from .regex_prefilter import required_sets
 
 #: No regex of any pack may run longer than this on one message.
 REGEX_TIMEOUT_SECONDS = 0.05
@@ -42,11 +41,12 @@ class PackRegex:
     """A pack pattern, compiled once, run with a timeout, skipped when it cannot match."""
 
     def __init__(self, pattern: str) -> None:
-        self.compiled = regex.compile(pattern, regex.V1)
+        self.compiled = compile_pack_regex(pattern)
         #: any match contains a character of each of these sets (empty: no shortcut known)
         self.required = required_sets(pattern)
         #: any match contains one of these strings; they join the engine's term automaton
-        self.anchors = required_literals(pattern)
+        #: (chosen by the engine, which knows how common each candidate is)
+        self.anchors: frozenset[str] | None = None
 
     @property
     def pattern(self) -> str:

@@ -14,6 +14,7 @@ See ``docs/rule-format.md`` for every field.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Literal
 
 import regex
@@ -35,10 +36,16 @@ class Text2(_Strict):
     en: str = Field(min_length=1)
 
 
+@lru_cache(maxsize=4096)
+def compile_pack_regex(pattern: str) -> regex.Pattern[str]:
+    """Every pack pattern is compiled once per process (validation and matching share it)."""
+    return regex.compile(pattern, regex.V1)
+
+
 def _valid_regex(pattern: str | None) -> str | None:
     if pattern is not None:
         try:
-            regex.compile(pattern, regex.V1)
+            compile_pack_regex(pattern)
         except regex.error as exc:
             raise ValueError(f"not a valid regex: {exc}") from None
     return pattern

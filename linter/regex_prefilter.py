@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 try:  # the parser of the standard library's re (moved in 3.11; the old name still works)
@@ -22,6 +23,7 @@ except ImportError:  # pragma: no cover - older layouts
     import sre_parse  # type: ignore[no-redef]
 
 _MAX_RANGE = 32
+_IGNORECASE = int(sre_constants.SRE_FLAG_IGNORECASE)  # an int: enum "&" is slow in a hot loop
 #: regex-module syntax that the stdlib parser reads differently or not at all
 _UNSAFE = re.compile(
     r"\\[pPLXmMGKNQE]|\(\?[rVfbe]|\(\?\(|\\[0-9]|--|&&|\|\||~~|\(\?\||\{[eisd]\s*[<=]"
@@ -89,7 +91,7 @@ def _needs_item(op: Any, arg: Any) -> Conjunction:
         return (frozenset(union),)
     if op is sre_constants.SUBPATTERN:
         _group, add_flags, _del_flags, sub = arg
-        if add_flags & sre_constants.SRE_FLAG_IGNORECASE:
+        if int(add_flags) & _IGNORECASE:
             return ()
         return _needs_seq(sub)
     if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) or (
@@ -152,7 +154,7 @@ def _anchors_item(op: Any, arg: Any, cost: AnchorCost) -> Anchors:
         return frozenset(union) if len(union) <= _MAX_ANCHORS else None
     if op is sre_constants.SUBPATTERN:
         _group, add_flags, _del_flags, sub = arg
-        return None if add_flags & sre_constants.SRE_FLAG_IGNORECASE else _anchors_seq(sub, cost)
+        return None if int(add_flags) & _IGNORECASE else _anchors_seq(sub, cost)
     if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) or (
         op is getattr(sre_constants, "POSSESSIVE_REPEAT", None)
     ):
@@ -258,6 +260,7 @@ def _without_comments(pattern: str) -> str:
 _PROPERTY = re.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
 
 
+@lru_cache(maxsize=4096)
 def _parse_loosely(pattern: str) -> Any:
     """The stdlib parse of a looser version of the pattern, or None when unsafe."""
     if "(?x" in pattern:
@@ -277,7 +280,7 @@ def _parse_loosely(pattern: str) -> Any:
         parsed = sre_parse.parse(loose)
     except (re.error, ValueError, TypeError, OverflowError, RecursionError):
         return None
-    if parsed.state.flags & sre_constants.SRE_FLAG_IGNORECASE:
+    if int(parsed.state.flags) & _IGNORECASE:
         return None
     return parsed
 
