@@ -127,10 +127,7 @@ class Config(BaseModel):
         )
 
     def _relative(self, path: str) -> str:
-        p = Path(path)
-        with contextlib.suppress(ValueError):  # outside the root: keep the path as given
-            p = p.resolve().relative_to(self.root.resolve())
-        return PurePosixPath(p.as_posix()).as_posix()
+        return _relative_to(self.root, path)
 
     def ignored_for(self, path: str | None) -> list[str]:
         if path is None:
@@ -152,6 +149,15 @@ class Config(BaseModel):
                 if entry.channel:
                     out["channel"] = entry.channel
         return out
+
+
+@lru_cache(maxsize=1024)
+def _relative_to(root: Path, path: str) -> str:
+    """``path`` relative to ``root`` in POSIX form (asked once per message: cached)."""
+    p = Path(path)
+    with contextlib.suppress(ValueError):  # outside the root: keep the path as given
+        p = p.resolve().relative_to(root.resolve())
+    return PurePosixPath(p.as_posix()).as_posix()
 
 
 @lru_cache(maxsize=256)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -27,6 +27,7 @@ from .matchers import (
     PatternFinder,
     RegexMatcher,
     SendTimeMatcher,
+    TermsMatcher,
     normalise_term,
 )
 from .models import (
@@ -75,7 +76,9 @@ class CompiledRule:
     allow: list[str]
     unless: PatternFinder | None
     requires: PatternFinder | None
-    all_terms: list[str] = field(default_factory=list)
+    #: strings one of which must be among a message's term hits for this rule to find
+    #: anything (None: the rule always runs, e.g. a signature or an absence check)
+    triggers: frozenset[str] | None = None
 
     def applies(self, analysis: Analysis) -> bool:
         ctx = analysis.context
@@ -170,6 +173,19 @@ def _finders(rule: CompiledRule) -> Iterable[PatternFinder]:
     yield from (f for f in (rule.unless, rule.requires) if f is not None)
 
 
+def _triggers(matcher: Matcher) -> frozenset[str] | None:
+    if isinstance(matcher, TermsMatcher):
+        return matcher.finder.triggers()
+    if isinstance(matcher, RegexMatcher):
+        return matcher.regex.anchors
+    if isinstance(matcher, NearMatcher):  # both sides must be present: either will do
+        first, second = matcher.first.triggers(), matcher.second.triggers()
+        if first is None or second is None:
+            return first or second
+        return min(first, second, key=len)
+    return None
+
+
 def _pack_regexes(rule: CompiledRule) -> Iterable[PackRegex]:
     if isinstance(rule.matcher, RegexMatcher):
         yield rule.matcher.regex
@@ -226,6 +242,8 @@ class Engine:
         for rx in (rx for r in self.all_rules for rx in _pack_regexes(r)):
             rx.anchors = required_literals(rx.pattern, cost)
         terms += [a for r in self.all_rules for rx in _pack_regexes(r) for a in rx.anchors or ()]
+        for rule in self.all_rules:
+            rule.triggers = _triggers(rule.matcher)
         self.index = TermIndex(terms)
         user_words = [normalise_term(w) for p in packs for w in p.spec.user_words]
         self.tokenizer = Tokenizer(user_words)
@@ -253,7 +271,10 @@ class Engine:
         prepared = analysis.prepared
         lang = self.options.lang
         out: list[Violation] = []
+        hits = analysis.term_hits.keys()
         for rule in self.rules:
+            if rule.triggers is not None and rule.triggers.isdisjoint(hits):
+                continue  # nothing this rule looks for is in the message
             for span in rule.candidate_spans(analysis):
                 start, end = prepared.to_original(*span)
                 spec = rule.spec

@@ -73,13 +73,29 @@ class PatternFinder:
 
     def __init__(self, spec: Pattern, expand: Callable[[list[str]], list[str]]) -> None:
         self.terms = sorted({normalise_term(t) for t in expand(spec.terms)} - {""})
+        self._term_set = frozenset(self.terms)
         self.regex = PackRegex(spec.pattern) if spec.pattern else None
         self.token_aligned = spec.boundary == "token"
 
+    def triggers(self) -> frozenset[str] | None:
+        """Strings one of which must be in the term hits for this to find anything."""
+        if self.regex is None:
+            return self._term_set
+        if self.regex.anchors is None:
+            return None
+        return self._term_set | self.regex.anchors
+
     def find(self, analysis: Analysis) -> list[Span]:
         spans: list[Span] = []
-        for term in self.terms:
-            for span in analysis.term_hits.get(term, ()):
+        hits = analysis.term_hits
+        # walk whichever is shorter: this pattern's terms, or the terms the message holds
+        present = (
+            [t for t in hits if t in self._term_set]
+            if len(hits) < len(self.terms)
+            else [t for t in self.terms if t in hits]
+        )
+        for term in present:
+            for span in hits[term]:
                 if not self.token_aligned or analysis.on_boundaries(span):
                     spans.append(span)
         if self.regex is not None:
