@@ -18,11 +18,8 @@ from .report import FileProblem
 FAIL_LEVELS = check_run.FAIL_LEVELS
 
 
-def add_check_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
-    p = sub.add_parser("check", help="lint files, folders (recursively) or stdin")
-    add_common(p)
-    p.add_argument("paths", nargs="*", default=[], help="files or folders; - for stdin")
-    p.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+def add_lint_options(p: argparse.ArgumentParser) -> None:
+    """Context, rule selection, fail level and baseline: shared by check and fix."""
     p.add_argument("--recipient", choices=["debtor", "guarantor", "third_party"])
     p.add_argument("--channel", choices=["sms", "app", "im", "call_script"])
     p.add_argument("--send-at", dest="send_at", help="ISO 8601 send time, e.g. 2026-11-28T21:30")
@@ -30,9 +27,17 @@ def add_check_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], N
     p.add_argument("--select", type=lambda s: s.split(","), help="rule ids, prefixes, categories")
     p.add_argument("--ignore", type=lambda s: s.split(","), help="rules to leave out")
     p.add_argument("--fail-on", dest="fail_on", choices=list(FAIL_LEVELS))
+    p.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in FILE")
+
+
+def add_check_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = sub.add_parser("check", help="lint files, folders (recursively) or stdin")
+    add_common(p)
+    p.add_argument("paths", nargs="*", default=[], help="files or folders; - for stdin")
+    p.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    add_lint_options(p)
     p.add_argument("--stdin-format", choices=["txt", "jsonl"], default="txt")
     p.add_argument("--output", "-o", type=Path, help="write the report here instead of stdout")
-    p.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in FILE")
     p.add_argument(
         "--update-baseline",
         dest="update_baseline",

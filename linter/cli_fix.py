@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from . import check_run
 from .atomic import write_atomic
 from .baseline import BaselineError
-from .cli_check import FAIL_LEVELS, cli_overrides
+from .cli_check import add_lint_options, cli_overrides
 from .formatters import FORMATTERS
 from .inplace import FilePlan, NotFixed, plan_file
 from .lint_run import read_inputs
@@ -33,14 +33,7 @@ def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) 
     p.add_argument("--diff", action="store_true", help="print a unified diff, change nothing")
     p.add_argument("--unsafe", action="store_true", help="also apply unsafe fixes")
     p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="what remains")
-    p.add_argument("--recipient", choices=["debtor", "guarantor", "third_party"])
-    p.add_argument("--channel", choices=["sms", "app", "im", "call_script"])
-    p.add_argument("--send-at", dest="send_at", help="ISO 8601 send time")
-    p.add_argument("--organization", action="append", help="a name the sender may sign with")
-    p.add_argument("--select", type=lambda s: s.split(","), help="rule ids, prefixes, categories")
-    p.add_argument("--ignore", type=lambda s: s.split(","), help="rules to leave out")
-    p.add_argument("--fail-on", dest="fail_on", choices=list(FAIL_LEVELS))
-    p.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in FILE")
+    add_lint_options(p)
     p.set_defaults(func=cmd_fix)
 
 
