@@ -22,7 +22,7 @@ from .pack_schema import (
     compile_pack_regex,
 )
 from .prepare import SLOT, prepare
-from .regex_prefilter import required_sets
+from .regex_prefilter import max_match_width, required_sets
 
 #: No regex of any pack may run longer than this on one message.
 REGEX_TIMEOUT_SECONDS = 0.05
@@ -47,13 +47,30 @@ class PackRegex:
         #: any match contains one of these strings; they join the engine's term automaton
         #: (chosen by the engine, which knows how common each candidate is)
         self.anchors: frozenset[str] | None = None
+        #: the longest text one match can cover (None: unbounded or unknown)
+        self.max_width = max_match_width(pattern)
 
     @property
     def pattern(self) -> str:
         return self.compiled.pattern
 
+    def _start(self, analysis: Analysis) -> int | None:
+        """Where the search may start (None: this regex cannot match the message).
+
+        A match contains one of the anchors, so it starts at most ``max_width`` characters
+        before the first anchor found; nothing before that needs scanning.
+        """
+        if self.anchors is None:
+            return 0
+        hits = analysis.term_hits
+        first = min((hits[a][0][0] for a in hits if a in self.anchors), default=None)
+        if first is None:
+            return None
+        return 0 if self.max_width is None else max(0, first - self.max_width)
+
     def find(self, analysis: Analysis) -> list[Span]:
-        if self.anchors is not None and self.anchors.isdisjoint(analysis.term_hits.keys()):
+        start = self._start(analysis)
+        if start is None:
             return []
         chars = analysis.chars
         if any(need.isdisjoint(chars) for need in self.required):
@@ -61,7 +78,9 @@ class PackRegex:
         try:
             return [
                 (m.start(), m.end())
-                for m in self.compiled.finditer(analysis.text, timeout=REGEX_TIMEOUT_SECONDS)
+                for m in self.compiled.finditer(
+                    analysis.text, pos=start, timeout=REGEX_TIMEOUT_SECONDS
+                )
                 if m.end() > m.start()
             ]
         except TimeoutError:

@@ -298,3 +298,15 @@ def required_chars(pattern: str) -> Needs:
     """The tightest single set of :func:`required_sets`; None when nothing is known."""
     sets = required_sets(pattern)
     return sets[0] if sets else None
+
+
+def max_match_width(pattern: str) -> int | None:
+    """The most characters one match can span (lookarounds consume none); None if unbounded."""
+    parsed = _parse_loosely(pattern)
+    if parsed is None:
+        return None
+    try:
+        _low, high = parsed.getwidth()
+    except (OverflowError, RecursionError):
+        return None
+    return None if high >= sre_constants.MAXREPEAT else int(high)

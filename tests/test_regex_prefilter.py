@@ -102,3 +102,33 @@ def test_every_pack_regex_prefilter_is_sound(engine: Engine):
                     assert not need.isdisjoint(text), (rx.pattern, text, need)
                 if rx.anchors is not None:
                     assert any(a in text for a in rx.anchors), (rx.pattern, text)
+
+
+def test_prefiltered_search_finds_exactly_what_a_full_search_finds(engine: Engine):
+    from linter.analysis import analyse
+    from linter.models import MessageContext
+
+    regexes = [
+        rx
+        for rule in engine.all_rules
+        for part in (
+            rule.matcher,
+            *(getattr(rule.matcher, a, None) for a in ("finder", "first", "second", "present")),
+        )
+        if isinstance(rx := getattr(part, "regex", None), PackRegex)
+    ]
+    raw = [ex.text for r in engine.all_rules for ex in r.spec.examples.trigger]
+    if DEV_SET.is_file():
+        raw += [m["text"] for m in yaml.safe_load(DEV_SET.read_text("utf-8"))["messages"]]
+    checked = 0
+    for text in raw:
+        analysis = analyse(text, MessageContext(), engine.tokenizer, engine.index)
+        for rx in regexes:
+            full = [
+                (m.start(), m.end())
+                for m in rx.compiled.finditer(analysis.text)
+                if m.end() > m.start()
+            ]
+            assert rx.find(analysis) == full, (rx.pattern[:80], text)
+            checked += bool(full)
+    assert checked > 100  # the comparison saw plenty of real matches
