@@ -56,6 +56,13 @@ class Analysis:
         return self.prepared.text
 
     @cached_property
+    def signature_spans(self) -> list[Span]:
+        """Where the 【signatures】 at the start and end of the message stand."""
+        from .matchers import signatures  # the matchers build on this module
+
+        return [span for span, _name in signatures(self.prepared.text)]
+
+    @cached_property
     def chars(self) -> frozenset[str]:
         """The distinct characters of the prepared text (for regex prefilters)."""
         return frozenset(self.prepared.text)

@@ -27,6 +27,7 @@ from .matchers import (
     PatternFinder,
     RegexMatcher,
     SendTimeMatcher,
+    SignatureMatcher,
     TermsMatcher,
     normalise_term,
 )
@@ -118,8 +119,18 @@ class CompiledRule:
                 continue
             if exc.mention and quoted_mention(text, span):
                 continue
+            if (
+                not exc.in_signature
+                and not isinstance(self.matcher, SignatureMatcher)
+                and _inside(span, analysis.signature_spans)
+            ):
+                continue
             kept.append(span)
         return kept
+
+
+def _inside(span: Span, outer: list[Span]) -> bool:
+    return any(o[0] <= span[0] and span[1] <= o[1] for o in outer)
 
 
 def _outermost(spans: list[Span]) -> list[Span]:

@@ -134,6 +134,9 @@ class Exceptions(_Strict):
     hedging: bool = False
     #: drop a match that is quoted as a word, not used: 如出现“老赖”等用语
     mention: bool = True
+    #: keep a match that lies inside the 【signature】 (rules about the sender set this);
+    #: otherwise the signature names the sender and its words are not message content
+    in_signature: bool = False
     #: phrases that contain a match and make it harmless (上门服务 for 上门)
     allow: list[str] = Field(default_factory=list)
     #: the rule does not fire when the message contains this anywhere
