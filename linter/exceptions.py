@@ -81,12 +81,15 @@ def allowed_by_phrase(text: str, span: Span, phrases: list[str]) -> bool:
 
 _QUOTES = {"“": "”", '"': '"', "「": "」", "『": "』", "‘": "’", "'": "'", "《": "》"}
 _MENTION_AFTER = re.compile(
-    r"[”\"」』’'》]\s*(?:等|之类|一类|这类|此类|字样|字眼|的说法|的话术|用语|词语|词汇|一词)"
+    r"[”\"」』’'》]\s*(?:等|之类|一类|这类|此类|字样|字眼|的说法|的话术|用语|词语|词汇|一词"
+    r"|的短信|的信息|的消息|的电话|的话|曝光图|截图)"
 )
 _MENTION_BEFORE = re.compile(
-    r"(?:出现|使用|诸如|例如|比如|譬如|称呼|自称|冒充|声称|所谓|以)\s*[“\"「『‘'《]$"
+    r"(?:出现|使用|诸如|例如|比如|譬如|称呼|自称|冒充|声称|所谓|以|常说|会说|谎称|转发|发送)"
+    r"\s*[“\"「『‘'《]$"
 )
-_QUOTE_REACH = 12
+_QUOTE_REACH = 30
+_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 
 
 def quoted_mention(text: str, span: Span) -> bool:
@@ -101,7 +104,7 @@ def quoted_mention(text: str, span: Span) -> bool:
         return False
     after = text[end : end + _QUOTE_REACH]
     closing = after.find(close)
-    if closing < 0 or _CLAUSE_BREAK.search(before[opening:] + after[:closing]):
+    if closing < 0 or _SENTENCE_BREAK.search(before[opening:] + after[:closing]):
         return False
     open_at = max(0, start - _QUOTE_REACH) + opening
     return bool(

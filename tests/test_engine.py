@@ -331,3 +331,10 @@ def test_a_quoted_word_that_is_talked_about_is_not_used(tmp_path: Path):
     assert spans(eng, "我们从不使用“老赖”称呼客户") == []
     assert spans(eng, "你这个老赖") == ["老赖"]
     assert spans(eng, "你就是个“老赖”，快还钱") == ["老赖"]  # scare quotes still insult
+
+
+def test_a_quoted_claim_that_is_warned_about_is_a_mention(tmp_path: Path):
+    eng = make_engine(tmp_path, {"match": "{kind: terms, terms: [黑名单, 坐牢]}"})
+    assert spans(eng, "有人假冒我行发送“您已被列入黑名单，需缴纳保证金解冻”的短信，请勿轻信") == []
+    assert spans(eng, "骗子常说“不还钱就坐牢”，请不要相信") == []
+    assert spans(eng, "不还钱就坐牢") == ["坐牢"]
