@@ -249,7 +249,18 @@ class SignatureMatcher:
         self.generic = {normalise_term(g) for g in expand(spec.generic)}
 
     def _is_generic(self, name: str) -> bool:
-        return name in self.generic
+        """Made only of generic words: 逾期 + 管理中心 names nobody, 招商银行 + 中心 does."""
+        name = name.replace(" ", "")
+        if name in self.generic:
+            return True
+        longest = max((len(g) for g in self.generic), default=0)
+        covered = [True] + [False] * len(name)
+        for end in range(1, len(name) + 1):
+            covered[end] = any(
+                covered[start] and name[start:end] in self.generic
+                for start in range(max(0, end - longest), end)
+            )
+        return covered[-1]
 
     def find(self, analysis: Analysis) -> list[Span]:
         sigs = signatures(analysis.text)
