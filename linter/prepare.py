@@ -32,7 +32,11 @@ _PLACEHOLDER = re.compile(
 
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e")
 #: Characters people put inside a word to dodge keyword filters (法*院, 法-院, 法 院).
-_INSERTED_SEPARATORS = frozenset(" \t\u3000*-_.·•・~|/\\^+=`")
+_ASCII_SEPARATORS = "*-_.~|/\\^+=`"
+#: ... and their full-width forms (法－院), which fold to the same characters
+_INSERTED_SEPARATORS = frozenset(
+    " \t\u3000·•・－" + _ASCII_SEPARATORS + "".join(chr(ord(c) + 0xFEE0) for c in _ASCII_SEPARATORS)
+)
 _MAX_SEPARATOR_RUN = 3
 
 

@@ -62,3 +62,8 @@ def test_empty_span_maps_to_a_position():
 
 def test_full_width_braces_are_a_placeholder_too():
     assert prepare("应还｛amount｝元").text == f"应还{SLOT}元"
+
+
+def test_full_width_separators_inside_words_are_removed_too():
+    assert original_of("通－讯－录已导出", "通讯录") == "通－讯－录"
+    assert original_of("法＊院", "法院") == "法＊院"
