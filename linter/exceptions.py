@@ -89,6 +89,7 @@ _MENTION_BEFORE = re.compile(
     r"\s*[“\"「『‘'《]$"
 )
 _QUOTE_REACH = 30
+_OPENING_QUOTES = frozenset(_QUOTES)
 _SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 
 
@@ -96,6 +97,8 @@ def quoted_mention(text: str, span: Span) -> bool:
     """The span is inside quotation marks and talked about, not said: 如出现“老赖”等用语."""
     start, end = span
     before = text[max(0, start - _QUOTE_REACH) : start]
+    if _OPENING_QUOTES.isdisjoint(before):  # the common case: no quotation mark at all
+        return False
     opening = max(before.rfind(q) for q in _QUOTES)
     if opening < 0:
         return False

@@ -247,9 +247,19 @@ class SignatureMatcher:
     def __init__(self, spec: SignatureMatch, expand: Callable[[list[str]], list[str]]) -> None:
         self.check = spec.check
         self.generic = {normalise_term(g) for g in expand(spec.generic)}
+        self._verdicts: dict[str, bool] = {}
 
     def _is_generic(self, name: str) -> bool:
         """Made only of generic words: 逾期 + 管理中心 names nobody, 招商银行 + 中心 does."""
+        # a sender signs every message the same way: remember the answer per signature
+        known = self._verdicts.get(name)
+        if known is None:
+            known = self._verdicts[name] = self._covered_by_generic_words(name)
+            if len(self._verdicts) > 10_000:
+                self._verdicts.clear()
+        return known
+
+    def _covered_by_generic_words(self, name: str) -> bool:
         name = name.replace(" ", "")
         if name in self.generic:
             return True
