@@ -88,3 +88,26 @@ def test_real_bank_sms_raise_no_error(engine: Engine, benign_messages: list[str]
             if v.severity == Severity.error:
                 errors.append(f"{v.rule} on {v.matched!r} in {text[:40]}…")
     assert not errors, "\n".join(errors)
+
+
+def test_ordinary_and_compliant_messages_raise_nothing(engine: Engine):
+    """250 messages written to tempt the rules (法院路支行, 打爆对手, a regulator's notice,
+    lawyers' seminars, brand names with 分期, neutral messages to contacts): all allowed."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "benign_probe.jsonl"
+    flagged = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        context = MessageContext(
+            recipient=item.get("recipient", "debtor"), channel=item.get("channel", "sms")
+        )
+        raised = [
+            f"{v.rule}:{v.matched}"
+            for v in engine.lint(item["text"], context).violations
+            if v.severity != Severity.info
+        ]
+        if raised:
+            flagged.append(f"{item['id']} {raised}")
+    assert not flagged, "\n".join(flagged)
