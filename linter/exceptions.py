@@ -15,6 +15,7 @@ from .analysis import Span
 NEGATION_CUES = (
     "不会", "决不", "绝不", "不得", "禁止", "严禁", "并未", "从未", "从不", "并非", "而非",
     "不是", "无需", "不需要", "不必", "不存在", "不涉及", "无意", "不打算", "不可能",
+    "不安排", "不会安排", "不派",
 )  # fmt: skip
 HEDGE_CUES = (
     "可能", "或将", "或许", "也许", "有权", "保留", "视情况", "依法", "如有必要",
@@ -90,6 +91,9 @@ _MENTION_BEFORE = re.compile(
 )
 _QUOTE_REACH = 30
 _OPENING_QUOTES = frozenset(_QUOTES)
+_NOTICE = re.compile(
+    r"自称|声称|谎称|冒充|假冒|诈骗|反诈|防诈|防骗|警惕|谨防|举报|投诉|拦截|普法|扬言|疑似|均非|并非我"
+)
 _SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 
 
@@ -113,4 +117,6 @@ def quoted_mention(text: str, span: Span) -> bool:
     return bool(
         _MENTION_AFTER.match(text, end + closing)
         or _MENTION_BEFORE.search(text, max(0, open_at - 6), open_at + 1)
+        # a warning that quotes what scammers or rogue collectors say
+        or _NOTICE.search(text)
     )
