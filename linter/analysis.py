@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -92,8 +94,31 @@ class Analysis:
         return max(0, bisect.bisect_right(self._token_starts, pos) - 1)
 
 
-def analyse(text: str, context: MessageContext, tokenizer: Tokenizer, index: TermIndex) -> Analysis:
+class VariantSpeller:
+    """Reads homophone spellings (法阮, 起苏) as the words they stand for, in prepared text."""
+
+    def __init__(self, variants: dict[str, str]) -> None:
+        self._variants = variants
+        keys = sorted(variants, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
+
+    def __call__(self, prepared: PreparedMessage) -> PreparedMessage:
+        if self._pattern is None or not self._pattern.search(prepared.text):
+            return prepared
+        text = self._pattern.sub(lambda m: self._variants[m.group()], prepared.text)
+        return dataclasses.replace(prepared, text=text)  # same length: the map still holds
+
+
+def analyse(
+    text: str,
+    context: MessageContext,
+    tokenizer: Tokenizer,
+    index: TermIndex,
+    speller: VariantSpeller | None = None,
+) -> Analysis:
     prepared = prepare(text)
+    if speller is not None:
+        prepared = speller(prepared)
     return Analysis(
         prepared=prepared,
         term_hits=index.find_all(prepared.text),

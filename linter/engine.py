@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .analysis import Analysis, Span, TermIndex, analyse
+from .analysis import Analysis, Span, TermIndex, VariantSpeller, analyse
 from .exceptions import (
     HEDGE_CUES,
     NEGATION_CUES,
@@ -256,6 +256,10 @@ class Engine:
         for rule in self.all_rules:
             rule.triggers = _triggers(rule.matcher)
         self.index = TermIndex(terms)
+        variants = {
+            normalise_term(k): normalise_term(v) for p in packs for k, v in p.spec.variants.items()
+        }
+        self.speller = VariantSpeller(variants)
         user_words = [normalise_term(w) for p in packs for w in p.spec.user_words]
         self.tokenizer = Tokenizer(user_words)
         self.version = hashlib.sha256(
@@ -278,7 +282,7 @@ class Engine:
     def find(self, text: str, context: MessageContext) -> list[Violation]:
         """Violations in ``text`` (spans on the original text), fixes not yet verified."""
         context = self._with_defaults(context)
-        analysis = analyse(text, context, self.tokenizer, self.index)
+        analysis = analyse(text, context, self.tokenizer, self.index, self.speller)
         prepared = analysis.prepared
         lang = self.options.lang
         out: list[Violation] = []

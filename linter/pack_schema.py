@@ -210,7 +210,18 @@ class PackSpec(_Strict):
     pack: PackInfo
     user_words: list[str] = Field(default_factory=list)
     term_sets: dict[str, list[str]] = Field(default_factory=dict)
+    #: homophone spellings used to dodge filters (法阮 → 法院), read as what they stand for;
+    #: each variant has the length of its word, so spans still map one to one
+    variants: dict[str, str] = Field(default_factory=dict)
     rules: list[RuleSpec] = Field(min_length=1)
+
+    @field_validator("variants")
+    @classmethod
+    def _same_length(cls, variants: dict[str, str]) -> dict[str, str]:
+        for variant, word in variants.items():
+            if len(variant) != len(word) or len(variant) < 2:
+                raise ValueError(f"variant {variant!r} → {word!r}: both need the same length, ≥ 2")
+        return variants
 
     def term_set_references(self) -> list[tuple[tuple[str | int, ...], str]]:
         """(location, name) of every '@name' reference to a term set, for checking."""

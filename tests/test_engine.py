@@ -338,3 +338,34 @@ def test_a_quoted_claim_that_is_warned_about_is_a_mention(tmp_path: Path):
     assert spans(eng, "有人假冒我行发送“您已被列入黑名单，需缴纳保证金解冻”的短信，请勿轻信") == []
     assert spans(eng, "骗子常说“不还钱就坐牢”，请不要相信") == []
     assert spans(eng, "不还钱就坐牢") == ["坐牢"]
+
+
+def test_homophone_variants_read_as_their_word_and_spans_stay_original(tmp_path: Path):
+    pack = tmp_path / "v.yaml"
+    pack.write_text(
+        "pack: {name: v}\nvariants: {法阮: 法院}\nrules:\n"
+        + BASE_RULE.format(
+            id="ZH-TST-001",
+            name="court",
+            category="misleading_legal",
+            severity="error",
+            match="{kind: terms, terms: [法院]}",
+            exceptions="{}",
+            applies_to="{}",
+            fix="{applicability: manual, description: {zh: 改, en: fix}}",
+            trigger="法院",
+        ),
+        encoding="utf-8",
+    )
+    eng = build_engine([pack], shipped=False)
+    (v,) = eng.lint("已提交法阮").violations
+    assert v.matched == "法阮"
+
+
+def test_a_variant_must_keep_the_length(tmp_path: Path):
+    from linter.pack_loader import PackError, load_pack
+
+    pack = tmp_path / "v.yaml"
+    pack.write_text("pack: {name: v}\nvariants: {fayuan: 法院}\nrules: []\n", encoding="utf-8")
+    with pytest.raises(PackError, match="variants"):
+        load_pack(pack)
