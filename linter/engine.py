@@ -252,7 +252,7 @@ class Engine:
         cost = sample_cost("\n".join(sample), len(sample))
         for rx in (rx for r in self.all_rules for rx in _pack_regexes(r)):
             rx.anchors = required_literals(rx.pattern, cost)
-        terms += [a for r in self.all_rules for rx in _pack_regexes(r) for a in rx.anchors or ()]
+            terms.extend(rx.anchors or ())
         for rule in self.all_rules:
             rule.triggers = _triggers(rule.matcher)
         self.index = TermIndex(terms)

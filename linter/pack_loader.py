@@ -125,13 +125,3 @@ def load_pack(path: Path) -> LoadedPack:
                 shown, line, _field_name(loc, tagged=False), f"unknown term set '@{name}'"
             )
     return LoadedPack(spec=spec, path=shown, sha256=hashlib.sha256(raw).hexdigest())
-
-
-def rule_line(path: str, rule_index: int) -> int | None:
-    """The line a rule starts on, for messages about a rule that loaded but misbehaves."""
-    try:
-        root = yaml.compose(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return None
-    node = _node_at(root, ("rules", rule_index))
-    return node.start_mark.line + 1 if node is not None else None

@@ -110,14 +110,6 @@ class PreparedMessage:
             return pos, pos
         return self.starts[start], self.ends[end - 1]
 
-    def to_prepared(self, orig_start: int, orig_end: int) -> tuple[int, int]:
-        """The smallest prepared span covering an original span (used to scope fixes)."""
-        start = next((i for i, e in enumerate(self.ends) if e > orig_start), len(self.text))
-        end = start
-        while end < len(self.text) and self.starts[end] < orig_end:
-            end += 1
-        return start, end
-
 
 def find_placeholders(text: str) -> list[Placeholder]:
     return [Placeholder(m.start(), m.end(), m.group()) for m in _PLACEHOLDER.finditer(text)]
