@@ -5,9 +5,11 @@ and jieba load before uvicorn binds the port (in ``msglint serve``, or in each w
 lifespan start-up), and every request then shares them. Endpoints are ``async def`` on
 purpose: linting is short CPU work, and the threadpool that a plain ``def`` gets only adds
 hand-offs under the GIL (shared/research/perf.md).
-Bodies are read and validated by hand (pydantic ``model_validate_json``) and answered with
-orjson, which skips FastAPI's ``jsonable_encoder`` on the hot path; the models still document
-the bodies in /docs.
+
+The ASGI stack, outside in: ``GateMiddleware`` (request id, auth, fault guard, access log,
+request metrics) → ``LintEndpoints`` (POST /v1/lint and /v1/lint/batch, the hot path, answered
+without FastAPI's router) → FastAPI (rules, admin, health, metrics, docs). The lint bodies are
+described in /docs by the models of ``http_models``.
 
 Fail closed: every answer that is not a 200 with a message's decision carries
 ``"decision": "error"``; a gate must treat it (and a timeout or refused connection) as
@@ -22,21 +24,19 @@ import signal
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Route
 
 from . import __version__
-from .engine import LintOutcome
 from .engine_holder import EngineHolder, ReloadRefused, ServeOptions, Snapshot, probe
 from .http_gate import SERVER_LOG, GateMiddleware, error_body, fault_site
+from .http_lint import GateError, LintEndpoints, field_path, packs_fields
 from .http_metrics import GateMetrics
 from .http_models import (
     BatchIn,
@@ -47,173 +47,11 @@ from .http_models import (
     component_schemas,
     lint_operation,
 )
-from .matchers import RuleTimeout
-from .models import Decision, MessageContext
-from .report import MessageReport, summarise
 from .rule_docs import rule_detail, rule_summary
-
-TOOL = {"name": "msglint", "version": __version__}
-DEFAULT_CONTEXT = MessageContext()
-#: A batch gives the event loop back this often, so single calls are not stuck behind it.
-YIELD_EVERY = 16
-#: How bad a decision is, for the one decision label of a batch request.
-DECISION_RANK = {"allow": 0, "review": 1, "block": 2, "error": 3}
-Model = TypeVar("Model", bound=BaseModel)
-
-
-class GateError(Exception):
-    """An answer other than 200, in the one error shape."""
-
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.extra = status, code, message, extra
-
-
-class EngineFault(Exception):
-    """The engine could not judge one message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(orjson.dumps(body), status, headers, media_type="application/json")
-
-
-# ---- request bodies ------------------------------------------------------------------------
-
-
-def _is_json(content_type: str | None) -> bool:
-    if not content_type:
-        return False
-    media, _, params = content_type.partition(";")
-    media = media.strip().lower()
-    if media != "application/json" and not (
-        media.startswith("application/") and media.endswith("+json")
-    ):
-        return False
-    charset = params.strip().lower().removeprefix("charset=").strip('"')
-    return not params.strip() or charset in ("utf-8", "utf8")
-
-
-async def read_json_body(request: Request, max_bytes: int) -> bytes:
-    if not _is_json(request.headers.get("content-type")):
-        raise GateError(415, "unsupported_media_type", "send Content-Type: application/json")
-    declared = request.headers.get("content-length")
-    too_large = f"the body is over {max_bytes} bytes (max-request-bytes)"
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise GateError(413, "request_too_large", too_large)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise GateError(413, "request_too_large", too_large)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _field(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc)
-
-
-def parse_body(model: type[Model], body: bytes) -> Model:
-    try:
-        return model.model_validate_json(body)
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False, include_context=False)
-        # An unknown field usually explains a missing one (a typo, or a batch sent to
-        # /v1/lint): name it first, whatever order the validator reported them in.
-        errors.sort(key=lambda e: e["type"] != "extra_forbidden")
-        first = errors[0]
-        if first["type"] == "json_invalid":
-            raise GateError(422, "invalid_json", f"the body is not JSON: {first['msg']}") from None
-        details = [{"field": _field(e["loc"]), "message": e["msg"]} for e in errors[:20]]
-        field = _field(first["loc"])
-        message = f"{field}: {first['msg']}" if field else first["msg"]
-        raise GateError(
-            422, "invalid_body", message, field=field or None, details=details
-        ) from None
-
-
-# ---- judging -------------------------------------------------------------------------------
-
-
-def _lint(snap: Snapshot, text: str, context: MessageContext, metrics: GateMetrics) -> LintOutcome:
-    """``Engine.lint``, run a second time if a pack regex runs out of time.
-
-    The regex budget is wall-clock time, so a CPU-starved moment (a busy host, or a reload
-    compiling packs in the thread beside the requests) can trip it on an ordinary message.
-    A regex that really backtracks runs out of time again, and the message is an error.
-    """
-    try:
-        return snap.engine.lint(text, context)
-    except RuleTimeout:
-        metrics.faults.labels("rule_timeout_retried").inc()
-        return snap.engine.lint(text, context)
-
-
-def judge(
-    snap: Snapshot, item: LintIn, message_id: str, metrics: GateMetrics
-) -> tuple[MessageReport, str]:
-    """The message object of one message (as the CLI's JSON), and its safe-fixed text."""
-    context = item.context.to_context() if item.context is not None else DEFAULT_CONTEXT
-    try:
-        outcome = _lint(snap, item.text, context, metrics)
-    except RuleTimeout as exc:
-        raise EngineFault("rule_timeout", f"a pack regex ran out of time ({exc})") from None
-    except Exception as exc:
-        # The exception's message may quote the text: log where it happened, not what it said.
-        SERVER_LOG.error("engine fault %s at %s", type(exc).__name__, fault_site(exc))
-        raise EngineFault("engine_error", f"the engine failed ({type(exc).__name__})") from None
-    report = MessageReport(
-        source=None,
-        id=message_id,
-        line=None,
-        column=None,
-        text=item.text,
-        decision=outcome.decision,
-        violations=outcome.violations,
-    )
-    return report, outcome.fixed_text
-
-
-def message_object(report: MessageReport, fixed_text: str) -> dict[str, Any]:
-    out = report.model_dump(mode="json")
-    out["fixed_text"] = fixed_text
-    return out
-
-
-def error_entry(message_id: str, text: str, code: str, message: str) -> dict[str, Any]:
-    """A batch entry for a message that was not judged: the message object's fields, no
-    violations, ``decision: error`` (do not send) and the reason."""
-    empty = MessageReport(
-        source=None,
-        id=message_id,
-        line=None,
-        column=None,
-        text=text,
-        decision=Decision.allow,
-        violations=[],
-    )
-    out = message_object(empty, "")
-    out.update(decision="error", fixed_text=None, error={"code": code, "message": message})
-    return out
-
-
-def _message_id(item: LintIn, position: int) -> str:
-    return str(item.id) if item.id is not None else str(position)
-
-
-def _too_long(text: str, limit: int) -> str | None:
-    if len(text) > limit:
-        return f"the message is {len(text)} characters, over {limit} (max-message-chars)"
-    return None
-
-
-def _packs_fields(snap: Snapshot) -> dict[str, Any]:
-    return {"tool": TOOL, "packs": snap.packs, "packs_version": snap.packs_version}
 
 
 # ---- the app -------------------------------------------------------------------------------
@@ -243,12 +81,6 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
             metrics.serving(snap.packs_version)
             SERVER_LOG.info("reload (%s): packs %s -> %s", trigger, before, snap.packs_version)
             return before, snap
-
-    def note_fault(request: Request, fault: EngineFault) -> None:
-        metrics.faults.labels(fault.code).inc()
-        SERVER_LOG.warning(
-            "message not judged: %s request_id=%s", fault.code, request.state.request_id
-        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -291,6 +123,9 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
         description="May this debt-collection message be sent? allow / review / block, "
         "with the violations, their legal basis and the safe-fixed text.",
         lifespan=lifespan,
+        # FastAPI's built-in OpenTelemetry checks its providers on every request (~20 µs,
+        # a few % of a lint call); the gate reports through /metrics and its access log.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.holder = holder
     app.state.metrics = metrics
@@ -315,76 +150,16 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
             "invalid_request",
             str(first["msg"]),
             request.state.request_id,
-            field=_field(tuple(first["loc"])) or None,
+            field=field_path(tuple(first["loc"])) or None,
         )
         return Response(body, 422, media_type="application/json")
-
-    # The two lint endpoints are plain Starlette routes: FastAPI's per-request dependency
-    # solving cost ~60 µs of nothing here (the body is read and validated by hand anyway).
-    # openapi() below describes them.
-    async def lint(request: Request) -> Response:
-        snap: Snapshot = request.state.snapshot
-        limits = snap.limits
-        item = parse_body(LintIn, await read_json_body(request, limits.max_request_bytes))
-        if reason := _too_long(item.text, limits.max_message_chars):
-            raise GateError(413, "message_too_large", reason, field="text")
-        try:
-            report, fixed = judge(snap, item, _message_id(item, 0), metrics)
-        except EngineFault as fault:
-            note_fault(request, fault)
-            raise GateError(500, fault.code, fault.message + "; do not send") from None
-        metrics.observe_message(report.decision.value, report.violations)
-        request.state.decision = report.decision.value
-        out = message_object(report, fixed)
-        out.update(_packs_fields(snap))
-        return json_response(out, headers={"x-msglint-packs-version": snap.packs_version})
-
-    async def lint_batch(request: Request) -> Response:
-        snap: Snapshot = request.state.snapshot
-        limits = snap.limits
-        items = parse_body(BatchIn, await read_json_body(request, limits.max_request_bytes))
-        if len(items.messages) > limits.max_batch:
-            raise GateError(
-                413,
-                "batch_too_large",
-                f"{len(items.messages)} messages, over {limits.max_batch} (max-batch)",
-                field="messages",
-            )
-        entries: list[dict[str, Any]] = []
-        reports: list[MessageReport] = []
-        worst = "allow"
-        for position, item in enumerate(items.messages):
-            if position and position % YIELD_EVERY == 0:
-                await asyncio.sleep(0)
-            message_id = _message_id(item, position)
-            try:
-                if reason := _too_long(item.text, limits.max_message_chars):
-                    raise EngineFault("message_too_large", reason)
-                report, fixed = judge(snap, item, message_id, metrics)
-            except EngineFault as fault:
-                if fault.code != "message_too_large":
-                    note_fault(request, fault)
-                metrics.messages.labels("error").inc()
-                entries.append(error_entry(message_id, item.text, fault.code, fault.message))
-                worst = "error"
-                continue
-            decision = report.decision.value
-            metrics.observe_message(decision, report.violations)
-            if DECISION_RANK[decision] > DECISION_RANK[worst]:
-                worst = decision
-            reports.append(report)
-            entries.append(message_object(report, fixed))
-        request.state.decision = worst
-        summary = summarise(reports, errors=len(entries) - len(reports))
-        out = {**_packs_fields(snap), "messages": entries, "summary": summary.model_dump()}
-        return json_response(out, headers={"x-msglint-packs-version": snap.packs_version})
 
     @app.get("/v1/rules", summary="Every loaded rule; selected = applied by this deployment")
     async def rules(request: Request) -> Response:
         snap: Snapshot = request.state.snapshot
         selected = {r.spec.id for r in snap.engine.rules}
         rows = [rule_summary(r, r.spec.id in selected) for r in snap.engine.all_rules]
-        return json_response({"rules": rows, **_packs_fields(snap)})
+        return json_response({"rules": rows, **packs_fields(snap)})
 
     @app.get("/v1/rules/{rule_id}", summary="One rule in full: basis, match, fix, examples")
     async def rule(request: Request, rule_id: str) -> Response:
@@ -409,7 +184,7 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
                 "reloaded": True,
                 "changed": snap.packs_version != before,
                 "previous_packs_version": before,
-                **_packs_fields(snap),
+                **packs_fields(snap),
             }
         )
 
@@ -455,9 +230,9 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
             app.openapi_schema = schema
         return app.openapi_schema
 
-    app.router.routes.append(Route("/v1/lint", lint, methods=["POST"]))
-    app.router.routes.append(Route("/v1/lint/batch", lint_batch, methods=["POST"]))
     app.openapi = openapi  # type: ignore[method-assign]
+    # Added first, so it sits inside GateMiddleware (auth, request id, access log, metrics).
+    app.add_middleware(LintEndpoints, metrics=metrics)
     app.add_middleware(GateMiddleware, holder=holder, metrics=metrics)
     return app
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import traceback
-import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from time import perf_counter
 from typing import Any
@@ -81,7 +81,7 @@ def fault_site(exc: BaseException) -> str:
 Headers = list[tuple[bytes, bytes]]
 
 
-async def _send_json(send: Send, status: int, body: bytes, headers: Headers) -> None:
+async def send_json(send: Send, status: int, body: bytes, headers: Headers) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -123,7 +123,7 @@ class GateMiddleware:
             elif name == b"authorization":
                 authorization = value.decode("latin-1")
         if request_id is None or not REQUEST_ID.fullmatch(request_id):
-            request_id = uuid.uuid4().hex
+            request_id = secrets.token_hex(16)
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         path: str = scope["path"]
@@ -145,7 +145,7 @@ class GateMiddleware:
             if denied is not None:
                 code, reason, headers = denied
                 body = error_body(reason[0], reason[1], request_id)
-                await _send_json(send_with_id, code, body, headers)
+                await send_json(send_with_id, code, body, headers)
             else:
                 await self.app(scope, receive, send_with_id)
         except Exception as exc:  # the fault guard: never a traceback with text in it
@@ -159,7 +159,7 @@ class GateMiddleware:
                     "the server failed to answer; treat the message as not cleared to send",
                     request_id,
                 )
-                await _send_json(send_with_id, 500, body, [])
+                await send_json(send_with_id, 500, body, [])
         finally:
             seconds = perf_counter() - started_at
             decision = state.get("decision") or ("error" if status >= 400 else "none")
