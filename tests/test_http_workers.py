@@ -1,0 +1,132 @@
+"""``msglint serve --workers 2``: several processes behind one port, metrics added up, and a
+SIGHUP to the parent that replaces the workers one by one with the new packs."""
+
+from __future__ import annotations
+
+import re
+import signal
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from http_server import Server, start_server, wait_for
+
+PACK = """
+pack: {name: http_workers, language: zh-CN}
+user_words: [蓝莓暗号]
+rules:
+  - id: ZH-WORK-101
+    name: codeword
+    category: abusive_language
+    severity: SEVERITY
+    message: {zh: 测试暗号, en: a test codeword}
+    basis: [测试]
+    match: {kind: terms, terms: [蓝莓暗号]}
+    fix: {description: {zh: 删除, en: remove it}}
+    examples:
+      trigger: [{text: 这是蓝莓暗号, span: 蓝莓暗号}]
+      pass: [{text: 你好}]
+"""
+MESSAGES = 60
+#: an app push: no SMS signature is expected, so the codeword alone decides
+APP = {"channel": "app"}
+
+
+def write_pack(folder: Path, severity: str) -> None:
+    (folder / "codeword.yaml").write_text(PACK.replace("SEVERITY", severity), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("worker_packs")
+    write_pack(folder, "warning")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(packs: Path) -> Iterator[Server]:
+    work = packs.parent / "workers_work"
+    work.mkdir()
+    srv = start_server(work, ["--workers", "2", "--pack", str(packs)])
+    yield srv
+    srv.stop()
+
+
+def lint_on_new_connection(url: str, text: str) -> httpx.Response:
+    """One request on its own connection, so the kernel may hand it to either worker."""
+    with httpx.Client(base_url=url, timeout=60) as client:
+        return client.post("/v1/lint", json={"text": text, "context": APP})
+
+
+def metric(text: str, name: str, labels: dict[str, str]) -> float:
+    """The value of one series in Prometheus text output (labels in any order)."""
+    for found in re.finditer(rf"^{re.escape(name)}\{{(.*)\}} (\S+)$", text, re.M):
+        if dict(re.findall(r'(\w+)="([^"]*)"', found.group(1))) == labels:
+            return float(found.group(2))
+    return 0.0
+
+
+def serving_lines(server: Server) -> list[str]:
+    return re.findall(r"serving \d+ rules from \d+ packs, packs_version \w+", server.log_text())
+
+
+def test_both_workers_load_the_packs_and_answer(server: Server):
+    wait_for(lambda: len(serving_lines(server)) >= 2, "both workers to load their packs")
+    texts = [f"这是蓝莓暗号{i}" if i % 2 else f"您好，第{i}期账单已出" for i in range(MESSAGES)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda t: lint_on_new_connection(server.url, t), texts))
+    assert [a.status_code for a in answers] == [200] * MESSAGES
+    decisions = [a.json()["decision"] for a in answers]
+    assert decisions == ["review" if i % 2 else "allow" for i in range(MESSAGES)]
+    assert len({a.json()["packs_version"] for a in answers}) == 1
+
+
+def test_metrics_add_up_every_worker(server: Server):
+    with server.client() as client:
+        before = client.get("/metrics").text
+        for _ in range(10):
+            assert (
+                client.post("/v1/lint", json={"text": "这是蓝莓暗号", "context": APP}).status_code
+                == 200
+            )
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda _: lint_on_new_connection(server.url, "这是蓝莓暗号"), range(20)))
+    # /metrics is answered by one worker, but counts what both did (PROMETHEUS_MULTIPROC_DIR)
+    labels = {"rule": "ZH-WORK-101", "category": "abusive_language"}
+    for _ in range(3):
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            after = client.get("/metrics").text
+        grown = metric(after, "msglint_violations_total", labels) - metric(
+            before, "msglint_violations_total", labels
+        )
+        assert grown == 30
+        # one live series per worker process: the answer reads both workers' files
+        assert (
+            len(set(re.findall(r'^msglint_packs_info\{.*pid="(\d+)".*\} 1\.0$', after, re.M))) == 2
+        )
+
+
+def test_sighup_to_the_parent_replaces_every_worker_with_the_new_packs(server: Server, packs: Path):
+    with server.client() as client:
+        old = client.post("/v1/lint", json={"text": "这是蓝莓暗号", "context": APP}).json()
+    assert old["decision"] == "review"
+    write_pack(packs, "error")
+    try:
+        server.signal(signal.SIGHUP)
+
+        def all_new() -> bool:
+            seen = set()
+            for _ in range(8):
+                try:
+                    seen.add(lint_on_new_connection(server.url, "这是蓝莓暗号").json()["decision"])
+                except httpx.TransportError:
+                    return False  # a worker is being replaced: the port is still open
+            return seen == {"block"}
+
+        wait_for(all_new, "both workers to serve the new packs", seconds=120)
+        assert len(serving_lines(server)) >= 4  # two workers at start, two replacements
+        assert server.proc.poll() is None
+    finally:
+        write_pack(packs, "warning")
