@@ -1,6 +1,6 @@
 """What HTTP costs: the pre-send gate under load, beside the same messages linted in-process.
 
-    python bench/http_load.py [--requests 3000] [--batch 100] [--stack default|plain]
+    python bench/http_load.py [--requests 3000] [--repeat 3] [--batch 100] [--stack default|plain]
 
 Starts ``msglint serve`` (one worker, tokens on, access log on, as in production) on a free
 127.0.0.1 port, then drives it from a second process: a lean asyncio HTTP/1.1 keep-alive
@@ -198,12 +198,16 @@ def _table(rows: list[tuple], us: float) -> list[str]:
 
 def _verdicts(rows: list[tuple], us: float) -> list[str]:
     out = []
+    p99s = [r["p99_ms"] for mode, conc, _, r, _, _ in rows if mode == "single" and conc == 16]
+    if p99s:
+        median = statistics.median(p99s)
+        met = "met" if median < TARGET_P99_MS_AT_16 else "MISSED"
+        runs = ", ".join(f"{p:.1f}" for p in p99s)
+        out.append(
+            f"p99 at c=16: median {median:.1f} ms of {len(p99s)} runs ({runs}) "
+            f"(target < {TARGET_P99_MS_AT_16:.0f}): {met}"
+        )
     for mode, conc, size, r, cpu_us, _ in rows:
-        if mode == "single" and conc == 16:
-            met = "met" if r["p99_ms"] < TARGET_P99_MS_AT_16 else "MISSED"
-            out.append(
-                f"p99 at c=16: {r['p99_ms']:.1f} ms (target < {TARGET_P99_MS_AT_16:.0f}): {met}"
-            )
         if mode == "batch" and conc == 1:
             wall_us = r["wall"] / (r["requests"] * size) * 1e6
             met = "met" if cpu_us / us <= TARGET_BATCH_RATIO else "MISSED"
@@ -219,6 +223,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000, help="per single-message phase")
     parser.add_argument("--batch", type=int, default=100, help="messages per batch request")
     parser.add_argument("--batches", type=int, default=60, help="batch requests per phase")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the c=16 phase")
     parser.add_argument("--stack", choices=["default", "plain"], default="default")
     parser.add_argument("--drive", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -243,7 +248,12 @@ def main() -> None:
         proc, port = start_server(args.stack, Path(tmp) / "server.log")
         try:
             run_driver(port, "/v1/lint", singles, 300, 4)  # warm-up
-            phases = [("single", "/v1/lint", singles, args.requests, c, 1) for c in (1, 16, 64)]
+            # the c=16 phase, the one with a target, runs --repeat times: one noisy second on a
+            # shared host moves a single p99 by several ms, so every run is printed
+            phases = [
+                ("single", "/v1/lint", singles, args.requests, c, 1)
+                for c in (1, *[16] * args.repeat, 64)
+            ]
             phases += [
                 ("batch", "/v1/lint/batch", batches, args.batches, c, args.batch) for c in (1, 2)
             ]
