@@ -58,11 +58,16 @@ class Analysis:
         return self.prepared.text
 
     @cached_property
-    def signature_spans(self) -> list[Span]:
-        """Where the 【signatures】 at the start and end of the message stand."""
+    def signatures(self) -> list[tuple[Span, str]]:
+        """The 【signatures】 at the start and end of the message, with their names."""
         from .matchers import signatures  # the matchers build on this module
 
-        return [span for span, _name in signatures(self.prepared.text)]
+        return signatures(self.prepared.text)
+
+    @cached_property
+    def signature_spans(self) -> list[Span]:
+        """Where the 【signatures】 at the start and end of the message stand."""
+        return [span for span, _name in self.signatures]
 
     @cached_property
     def chars(self) -> frozenset[str]:

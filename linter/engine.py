@@ -89,6 +89,10 @@ class CompiledRule:
     def candidate_spans(self, analysis: Analysis) -> list[Span]:
         if not self.applies(analysis):
             return []
+        return self.spans_where_applied(analysis)
+
+    def spans_where_applied(self, analysis: Analysis) -> list[Span]:
+        """:meth:`candidate_spans` for a message this rule is known to apply to."""
         spans = self.matcher.find(analysis)
         if not spans:
             return []
@@ -221,6 +225,46 @@ def _still_wrong(again: Violation, rule_id: str, lo: int, hi: int) -> bool:
 
 
 @dataclass(frozen=True)
+class _RulePlan:
+    """The rules that apply to one (recipient, channel), indexed by what triggers them."""
+
+    rules: list[CompiledRule]
+    #: positions in ``rules`` of the rules that always run (no trigger known)
+    always: frozenset[int]
+    #: trigger string → positions in ``rules`` of the rules it may make find something
+    by_trigger: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def build(cls, rules: list[CompiledRule], context: MessageContext) -> _RulePlan:
+        to_run = [
+            r
+            for r in rules
+            if context.recipient in r.spec.applies_to.recipients
+            and context.channel in r.spec.applies_to.channels
+        ]
+        index: dict[str, list[int]] = {}
+        for i, rule in enumerate(to_run):
+            for trigger in rule.triggers or ():
+                index.setdefault(trigger, []).append(i)
+        return cls(
+            rules=to_run,
+            always=frozenset(i for i, r in enumerate(to_run) if r.triggers is None),
+            by_trigger={t: tuple(ids) for t, ids in index.items()},
+        )
+
+    def triggered(self, hits: Iterable[str]) -> list[CompiledRule]:
+        """The rules to run on a message with these term hits, in the packs' order."""
+        chosen = set(self.always)
+        by_trigger = self.by_trigger
+        for term in hits:
+            ids = by_trigger.get(term)
+            if ids is not None:
+                chosen.update(ids)
+        rules = self.rules
+        return [rules[i] for i in sorted(chosen)]
+
+
+@dataclass(frozen=True)
 class LintOutcome:
     violations: list[Violation]
     decision: Decision
@@ -245,6 +289,8 @@ class Engine:
                 raise PackError(rule.pack_path, None, "rules.id", reason)
             seen[rule.spec.id] = rule.pack_path
         self.rules = [r for r in self.all_rules if self._selected(r.spec)]
+        #: per (recipient, channel): the rules that apply, indexed by trigger (built on use)
+        self._plans: dict[tuple[str, str], _RulePlan] = {}
         terms = [t for r in self.all_rules for f in _finders(r) for t in f.terms]
         # Anchors are chosen by how often they occur in the packs' own example messages,
         # a sample of collection text (so 你/您 count as common, 起诉 as rare).
@@ -274,6 +320,13 @@ class Engine:
     def rule(self, rule_id: str) -> CompiledRule | None:
         return next((r for r in self.all_rules if r.spec.id == rule_id), None)
 
+    def _plan(self, context: MessageContext) -> _RulePlan:
+        key = (context.recipient, context.channel)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _RulePlan.build(self.rules, context)
+        return plan
+
     def _with_defaults(self, context: MessageContext) -> MessageContext:
         if context.organization or not self.options.organization:
             return context
@@ -286,11 +339,9 @@ class Engine:
         prepared = analysis.prepared
         lang = self.options.lang
         out: list[Violation] = []
-        hits = analysis.term_hits.keys()
-        for rule in self.rules:
-            if rule.triggers is not None and rule.triggers.isdisjoint(hits):
-                continue  # nothing this rule looks for is in the message
-            for span in rule.candidate_spans(analysis):
+        # only the rules that apply here and that something in the message may trigger
+        for rule in self._plan(context).triggered(analysis.term_hits):
+            for span in rule.spans_where_applied(analysis):
                 start, end = prepared.to_original(*span)
                 spec = rule.spec
                 out.append(

@@ -273,7 +273,7 @@ class SignatureMatcher:
         return covered[-1]
 
     def find(self, analysis: Analysis) -> list[Span]:
-        sigs = signatures(analysis.text)
+        sigs = analysis.signatures
         if self.check == "missing":
             return [] if sigs else [(0, 0)]
         if not sigs or any(SLOT in name for _, name in sigs):
