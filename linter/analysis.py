@@ -13,7 +13,7 @@ import ahocorasick
 
 from .models import MessageContext
 from .prepare import PreparedMessage, prepare
-from .tokens import Token, Tokenizer
+from .tokens import HAN_BLOCK, Token, Tokenizer
 
 Span = tuple[int, int]
 
@@ -41,9 +41,24 @@ class TermIndex:
         return hits
 
 
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """One run of text jieba segments on its own, segmented."""
+
+    #: where each token of the block starts (absolute offsets, ascending)
+    starts: list[int]
+    #: token starts and ends, and the inside of long user words (see Analysis.tokens)
+    boundaries: frozenset[int]
+
+
 @dataclass
 class Analysis:
-    """Tokens are computed on first use: a message no term hits is never segmented."""
+    """Tokens are computed on first use: a message no term hits is never segmented.
+
+    Segmenting the whole message costs far more than the checks need: a term's boundaries
+    and the token distance of a near rule depend only on the jieba blocks they touch
+    (see :mod:`linter.tokens`), so each block is segmented when first asked about.
+    """
 
     prepared: PreparedMessage
     term_hits: dict[str, list[Span]]
@@ -51,7 +66,7 @@ class Analysis:
     tokenizer: Tokenizer
     _tokens: list[Token] | None = None
     _token_starts: list[int] = field(default_factory=list)
-    _boundaries: frozenset[int] = frozenset()
+    _blocks: dict[int, _Block] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -76,27 +91,94 @@ class Analysis:
 
     @property
     def tokens(self) -> list[Token]:
+        """Every token of the message (the checks use the per-block methods below)."""
         if self._tokens is None:
             tokens = self.tokenizer.tokenize(self.prepared.text)
             self._token_starts = [t.start for t in tokens]
-            boundaries = set(self._token_starts) | {t.end for t in tokens}
-            # A user word keeps a domain phrase whole against its neighbours; it must not
-            # hide a shorter term inside it (失信 in 失信被执行人), so its inside is open.
-            for t in tokens:
-                if t.end - t.start > 2 and t.text in self.tokenizer.user_words:
-                    boundaries.update(range(t.start + 1, t.end))
-            self._boundaries = frozenset(boundaries)
             self._tokens = tokens
         return self._tokens
 
+    @cached_property
+    def _block_spans(self) -> tuple[list[int], list[int]]:
+        """Starts and ends of the jieba blocks (runs of Han, letters, digits)."""
+        starts: list[int] = []
+        ends: list[int] = []
+        for m in HAN_BLOCK.finditer(self.prepared.text):
+            starts.append(m.start())
+            ends.append(m.end())
+        return starts, ends
+
+    def _block(self, i: int) -> _Block:
+        block = self._blocks.get(i)
+        if block is None:
+            starts, ends = self._block_spans
+            pos = starts[i]
+            words = self.tokenizer.segment_block(self.prepared.text[pos : ends[i]])
+            token_starts: list[int] = []
+            boundaries = {pos}
+            user_words = self.tokenizer.user_words
+            for word in words:
+                end = pos + len(word)
+                token_starts.append(pos)
+                boundaries.add(end)
+                # A user word keeps a domain phrase whole against its neighbours; it must
+                # not hide a shorter term inside it (失信 in 失信被执行人): its inside is open.
+                if end - pos > 2 and word in user_words:
+                    boundaries.update(range(pos + 1, end))
+                pos = end
+            block = self._blocks[i] = _Block(token_starts, frozenset(boundaries))
+        return block
+
+    def _on_boundary(self, pos: int) -> bool:
+        text = self.prepared.text
+        if pos <= 0 or pos >= len(text):
+            return bool(text) and pos in (0, len(text))
+        starts, ends = self._block_spans
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and pos <= ends[i]:  # in a block or at its edge
+            if pos == starts[i] or pos == ends[i]:
+                return True
+            return pos in self._block(i).boundaries
+        # between two characters outside the blocks: each is a token, but \r\n is one
+        return not (text[pos - 1] == "\r" and text[pos] == "\n")
+
     def on_boundaries(self, span: Span) -> bool:
-        self.tokens  # noqa: B018 - computes the boundaries on first use
-        return span[0] in self._boundaries and span[1] in self._boundaries
+        """Do both ends of ``span`` fall on token boundaries?"""
+        return self._on_boundary(span[0]) and self._on_boundary(span[1])
 
     def token_index(self, pos: int) -> int:
         """Index of the token containing character ``pos``."""
         self.tokens  # noqa: B018 - computes the token starts on first use
         return max(0, bisect.bisect_right(self._token_starts, pos) - 1)
+
+    def token_distance(self, a: int, b: int) -> int:
+        """``token_index(b) - token_index(a)`` for characters ``0 <= a <= b < len(text)``.
+
+        That is the number of tokens starting in (a, b]; only the blocks there are segmented.
+        """
+        text = self.prepared.text
+        starts, ends = self._block_spans
+        count = 0
+        pos = a + 1  # the first position still to count
+        i = max(0, bisect.bisect_right(starts, pos) - 1)
+        while pos <= b:
+            if i < len(starts) and starts[i] <= b:
+                block_start, block_end = starts[i], ends[i]
+            else:
+                block_start = block_end = b + 1
+            if block_end <= pos:  # a block wholly before pos
+                i += 1
+                continue
+            if pos < block_start:  # characters outside blocks: one token each but \r\n
+                count += block_start - pos - text.count("\r\n", pos - 1, block_start)
+                pos = block_start
+                continue
+            last = min(block_end - 1, b)
+            token_starts = self._block(i).starts
+            count += bisect.bisect_right(token_starts, last) - bisect.bisect_left(token_starts, pos)
+            pos = block_end
+            i += 1
+        return count
 
 
 class VariantSpeller:

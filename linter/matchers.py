@@ -163,10 +163,11 @@ class NearMatcher:
                 if self.ordered and b[0] < a[1]:
                     continue
                 left, right = (a, b) if a[0] <= b[0] else (b, a)
-                gap = analysis.token_index(right[0]) - analysis.token_index(left[1] - 1)
-                if gap - 1 > self.within:
-                    continue
+                # the clause first: it needs no segmenting
                 if _CLAUSE_BREAK.search(analysis.text, left[1], right[0]):
+                    continue
+                gap = analysis.token_distance(left[1] - 1, right[0])
+                if gap - 1 > self.within:
                     continue
                 spans.add((left[0], right[1]))
         return _innermost(spans)
