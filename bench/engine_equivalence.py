@@ -4,9 +4,10 @@
     python bench/engine_equivalence.py [--base /tmp/msglint-base]
 
 Lints a large, varied set of inputs with both engines, each in its own process (the
-baseline imported from the worktree, the packs always from this tree's rules/ so only the
-code differs), and compares the full JSON of every LintOutcome: violations with spans and
-fixes, the decision and the fixed text. Prints how many inputs were compared and every
+baseline imported from the worktree; the packs for both from one copy of this tree's
+rules/, taken at the start as others may edit rules/ meanwhile, so only the code differs),
+and compares the full JSON of every LintOutcome: violations with spans and fixes, the
+decision and the fixed text. Prints how many inputs were compared and every
 difference (by input number and rule, never the message text), and exits 1 on any
 difference. Also prints each engine's in-process time, a rough speed comparison.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,10 +61,10 @@ def _jsonl_messages() -> Iterator[tuple[str, Context]]:
             yield item["text"], ctx
 
 
-def _pack_examples() -> Iterator[tuple[str, Context]]:
+def _pack_examples(rules: Path) -> Iterator[tuple[str, Context]]:
     import yaml
 
-    for path in sorted((ROOT / "rules" / "zh-CN").glob("*.yaml")):
+    for path in sorted(rules.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for rule in data.get("rules", []):
             examples = rule.get("examples") or {}
@@ -83,12 +85,12 @@ def _context_json(ctx: Context) -> Context:
     return {k: (str(v) if k == "send_at" else v) for k, v in ctx.items()}
 
 
-def inputs(corpus_count: int) -> list[tuple[str, Context]]:
+def inputs(corpus_count: int, rules: Path) -> list[tuple[str, Context]]:
     sys.path.insert(0, str(ROOT / "bench"))
     from corpus import messages
 
     labelled = list(_yaml_messages()) + list(_jsonl_messages())
-    examples = list(_pack_examples())
+    examples = list(_pack_examples(rules))
     base = labelled + examples + list(_benign())
     base += [(t, {}) for t in messages(corpus_count)]
     # messages joined: rules meet each other's words, fixes meet other violations
@@ -102,7 +104,7 @@ def inputs(corpus_count: int) -> list[tuple[str, Context]]:
     return out
 
 
-def worker(root: str, inputs_path: str, out_path: str) -> None:
+def worker(root: str, rules: str, inputs_path: str, out_path: str) -> None:
     """Lint every input with the engine of ``root`` (run in a process of its own)."""
     sys.path.insert(0, root)
     import linter
@@ -110,7 +112,7 @@ def worker(root: str, inputs_path: str, out_path: str) -> None:
     from linter.models import MessageContext
 
     assert Path(linter.__file__).resolve().parent.parent == Path(root).resolve(), linter.__file__
-    engine = build_engine([ROOT / "rules" / "zh-CN"], shipped=False)
+    engine = build_engine([Path(rules)], shipped=False)
     items = json.loads(Path(inputs_path).read_text(encoding="utf-8"))
     contexts = [MessageContext.model_validate(ctx) for _text, ctx in items]
     engine.lint(items[0][0], contexts[0])
@@ -132,8 +134,9 @@ def worker(root: str, inputs_path: str, out_path: str) -> None:
     )
 
 
-def _run(root: Path, inputs_path: Path, out_path: Path) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--worker", str(root), str(inputs_path), str(out_path)]
+def _run(root: Path, rules: Path, inputs_path: Path, out_path: Path) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--worker", str(root), str(rules)]
+    cmd += [str(inputs_path), str(out_path)]
     subprocess.run(cmd, check=True, cwd=str(root))
     return json.loads(out_path.read_text(encoding="utf-8"))
 
@@ -168,12 +171,15 @@ def main() -> int:
     parser.add_argument("--base", default="/tmp/msglint-base", help="worktree of the baseline")
     parser.add_argument("--corpus", type=int, default=3000, help="bench/corpus.py messages")
     args = parser.parse_args()
-    items = inputs(args.corpus)
     with tempfile.TemporaryDirectory() as tmp:
+        # one copy of the packs for both engines (others may edit rules/ meanwhile)
+        rules = Path(tmp) / "rules"
+        shutil.copytree(ROOT / "rules" / "zh-CN", rules)
+        items = inputs(args.corpus, rules)
         inputs_path = Path(tmp) / "inputs.json"
         inputs_path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
-        base = _run(Path(args.base), inputs_path, Path(tmp) / "base.json")
-        tree = _run(ROOT, inputs_path, Path(tmp) / "tree.json")
+        base = _run(Path(args.base), rules, inputs_path, Path(tmp) / "base.json")
+        tree = _run(ROOT, rules, inputs_path, Path(tmp) / "tree.json")
     differences = [
         _describe(i, a, b)
         for i, (a, b) in enumerate(zip(base["results"], tree["results"], strict=True))
@@ -193,7 +199,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--worker":
+    if len(sys.argv) == 6 and sys.argv[1] == "--worker":
         worker(*sys.argv[2:])
         sys.exit(0)
     sys.exit(main())

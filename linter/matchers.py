@@ -63,7 +63,14 @@ class PackRegex:
         if self.anchors is None:
             return 0
         hits = analysis.term_hits
-        first = min((hits[a][0][0] for a in hits if a in self.anchors), default=None)
+        anchors = self.anchors
+        # the same minimum either way; walk the smaller of the two
+        present = (
+            (a for a in hits if a in anchors)
+            if len(hits) < len(anchors)
+            else (a for a in anchors if a in hits)
+        )
+        first = min((hits[a][0][0] for a in present), default=None)
         if first is None:
             return None
         return 0 if self.max_width is None else max(0, first - self.max_width)
