@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -73,6 +74,75 @@ def _pack_examples(rules: Path) -> Iterator[tuple[str, Context]]:
                     yield ex["text"], dict(ex.get("context") or {})
 
 
+def _fixable(rules: Path) -> tuple[list[str], list[str]]:
+    """What the packs replace (fix.replacements keys) and trigger examples of rules that
+    replace anything (fix.replacement too)."""
+    import yaml
+
+    keys: list[str] = []
+    triggers: list[str] = []
+    for path in sorted(rules.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for rule in data.get("rules", []):
+            fix = rule.get("fix") or {}
+            if not (fix.get("replacement") or fix.get("replacements")):
+                continue
+            keys.extend(sorted(fix.get("replacements") or {}))
+            examples = rule.get("examples") or {}
+            triggers.extend(ex["text"] for ex in examples.get("trigger") or [])
+    return keys, triggers
+
+
+def _disguised(rng: random.Random, phrase: str, s2t: Any) -> str:
+    """``phrase`` as people write it to dodge filters, or as it is."""
+    how = rng.randrange(6)
+    if how == 1:
+        return s2t.convert(phrase)  # traditional characters
+    if how in (2, 3) and len(phrase) > 1:
+        cut = rng.randrange(1, len(phrase))
+        mark = rng.choice(["\u200b", "\u200d\u200b", "\ufeff", "*", " ", "-", "·"])
+        return phrase[:cut] + mark + phrase[cut:]
+    if how == 4:
+        slot = rng.choice(["{name}", "{{ amount }}", "%s", "#姓名#", "${x}"])
+        return slot + phrase if rng.random() < 0.5 else phrase + slot
+    return phrase
+
+
+#: what else stands between the pieces of a fix-heavy message
+_GLUE = ["，", "。", "！", " ", "\n", "【安信消费金融】", "你", "您", "他", "妈"]
+
+
+def _fix_heavy(count: int, rules: Path, filler: list[str]) -> list[tuple[str, Context]]:
+    """Messages full of replaceable violations: several per message, disguised (zero-width
+    characters, separators, placeholders, traditional characters next to or inside the
+    fixed spans), overlapping or nested so a fix can leave (or make) another violation."""
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    keys, triggers = _fixable(rules)
+    rng = random.Random(20260301)
+    contexts: list[Context] = [{}, {"organization": ["安信消费金融"]}]
+    out: list[tuple[str, Context]] = []
+    for _ in range(count):
+        parts: list[str] = []
+        for _ in range(rng.randint(2, 7)):
+            kind = rng.random()
+            if kind < 0.45:
+                key = rng.choice(keys)
+                if rng.random() < 0.2 and len(key) > 1:  # the phrase around itself
+                    cut = rng.randrange(1, len(key))
+                    key = key[:cut] + key + key[cut:]
+                parts.append(_disguised(rng, key, s2t))
+            elif kind < 0.65:
+                parts.append(_disguised(rng, rng.choice(triggers), s2t))
+            elif kind < 0.85:
+                parts.append(rng.choice(filler))
+            else:
+                parts.append(rng.choice(_GLUE))
+        out.append(("".join(parts), rng.choice(contexts)))
+    return out
+
+
 def _benign() -> Iterator[tuple[str, Context]]:
     folder = ROOT.parent / "shared" / "data" / "benign"
     for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
@@ -85,14 +155,16 @@ def _context_json(ctx: Context) -> Context:
     return {k: (str(v) if k == "send_at" else v) for k, v in ctx.items()}
 
 
-def inputs(corpus_count: int, rules: Path) -> list[tuple[str, Context]]:
+def inputs(corpus_count: int, fix_count: int, rules: Path) -> list[tuple[str, Context]]:
     sys.path.insert(0, str(ROOT / "bench"))
     from corpus import messages
 
     labelled = list(_yaml_messages()) + list(_jsonl_messages())
     examples = list(_pack_examples(rules))
     base = labelled + examples + list(_benign())
-    base += [(t, {}) for t in messages(corpus_count)]
+    corpus = messages(corpus_count)
+    base += [(t, {}) for t in corpus]
+    base += _fix_heavy(fix_count, rules, [t[: len(t) // 2] for t in corpus[:200]])
     # messages joined: rules meet each other's words, fixes meet other violations
     pool = labelled + examples
     joined = [(a[0] + b[0], a[1]) for a, b in zip(pool, pool[7:] + pool[:7], strict=True)][::3]
@@ -170,12 +242,15 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default="/tmp/msglint-base", help="worktree of the baseline")
     parser.add_argument("--corpus", type=int, default=3000, help="bench/corpus.py messages")
+    parser.add_argument(
+        "--fixes", type=int, default=1500, help="messages full of replaceable violations"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         # one copy of the packs for both engines (others may edit rules/ meanwhile)
         rules = Path(tmp) / "rules"
         shutil.copytree(ROOT / "rules" / "zh-CN", rules)
-        items = inputs(args.corpus, rules)
+        items = inputs(args.corpus, args.fixes, rules)
         inputs_path = Path(tmp) / "inputs.json"
         inputs_path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
         base = _run(Path(args.base), rules, inputs_path, Path(tmp) / "base.json")

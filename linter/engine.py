@@ -18,6 +18,7 @@ from .exceptions import (
     cue_inside,
     quoted_mention,
 )
+from .fix_check import ANYWHERE, Reach, Region, reach, still_wrong
 from .fixes import applicable, apply_fixes, build_fix
 from .matchers import (
     MATCHER_BY_KIND,
@@ -80,6 +81,8 @@ class CompiledRule:
     #: strings one of which must be among a message's term hits for this rule to find
     #: anything (None: the rule always runs, e.g. a signature or an absence check)
     triggers: frozenset[str] | None = None
+    #: where this rule's spans can lie (for checking a fix without running every rule)
+    reach: Reach = ANYWHERE
 
     def applies(self, analysis: Analysis) -> bool:
         ctx = analysis.context
@@ -214,16 +217,6 @@ def _examples(rule: CompiledRule) -> Iterable[TriggerExample | PassExample]:
     yield from rule.spec.examples.passing
 
 
-def _still_wrong(again: Violation, rule_id: str, lo: int, hi: int) -> bool:
-    """Does a violation found after a fix lie in the text the fix put at [lo, hi)?"""
-    if again.start == again.end:  # an absence: only the rule the fix was for counts
-        return again.rule == rule_id
-    if hi > lo:
-        return again.start < hi and lo < again.end
-    inside = again.start < lo < again.end
-    return inside or (again.rule == rule_id and again.start <= lo <= again.end)
-
-
 @dataclass(frozen=True)
 class _RulePlan:
     """The rules that apply to one (recipient, channel), indexed by what triggers them."""
@@ -301,6 +294,7 @@ class Engine:
             terms.extend(rx.anchors or ())
         for rule in self.all_rules:
             rule.triggers = _triggers(rule.matcher)
+            rule.reach = reach(rule.matcher)
         self.index = TermIndex(terms)
         variants = {
             normalise_term(k): normalise_term(v) for p in packs for k, v in p.spec.variants.items()
@@ -377,19 +371,47 @@ class Engine:
             return v
         replacement = v.fix.replacement
         fixed = text[: v.start] + replacement + text[v.end :]
-        lo, hi = v.start, v.start + len(replacement)
-        for again in self.find(fixed, context):
-            if _still_wrong(again, v.rule, lo, hi):
-                return v.model_copy(
-                    update={
-                        "fix": Fix(
-                            description=v.fix.description,
-                            replacement=None,
-                            applicability=Applicability.manual,
-                        )
-                    }
-                )
+        if self._wrong_after_fix(fixed, context, v.rule, v.start, v.start + len(replacement)):
+            return v.model_copy(
+                update={
+                    "fix": Fix(
+                        description=v.fix.description,
+                        replacement=None,
+                        applicability=Applicability.manual,
+                    )
+                }
+            )
         return v
+
+    def _wrong_after_fix(
+        self, fixed: str, context: MessageContext, rule_id: str, lo: int, hi: int
+    ) -> bool:
+        """Would :meth:`find` on ``fixed`` give a violation in ``[lo, hi)`` of it (see
+        :func:`linter.fix_check.still_wrong`)?
+
+        The same answer as running :meth:`find`, for less: only the rules that can find a
+        span touching ``[lo, hi]`` run (see :mod:`linter.fix_check`), spans are checked
+        without building violations, and the first span still wrong ends the check. Both
+        shortcuts leave rules unrun that a full find would run; the one thing that could
+        tell is a regex timing out (:class:`~linter.matchers.RuleTimeout`). That depends
+        on the clock, not the text, and such a rule has already run on the text before
+        the fix (the same but for ``[lo, hi)``, which it cannot reach) when ``find``
+        found the violation being checked.
+        """
+        context = self._with_defaults(context)
+        analysis = analyse(fixed, context, self.tokenizer, self.index, self.speller)
+        prepared = analysis.prepared
+        hits = analysis.term_hits
+        region = Region.of(prepared, lo, hi, rule_id)
+        for rule in self._plan(context).triggered(hits):
+            rid = rule.spec.id
+            if not region.may_find(rid, rule.reach, hits):
+                continue
+            for span in rule.spans_where_applied(analysis):
+                start, end = prepared.to_original(*span)
+                if still_wrong(rid, start, end, rule_id, lo, hi):
+                    return True
+        return False
 
 
 def build_engine(
