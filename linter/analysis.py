@@ -67,6 +67,9 @@ class Analysis:
     _tokens: list[Token] | None = None
     _token_starts: list[int] = field(default_factory=list)
     _blocks: dict[int, _Block] = field(default_factory=dict)
+    #: block text → its words; a block's words depend on its text alone, so analyses of
+    #: texts that share blocks (a message and the same message with one fix) share this
+    segments: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -113,7 +116,10 @@ class Analysis:
         if block is None:
             starts, ends = self._block_spans
             pos = starts[i]
-            words = self.tokenizer.segment_block(self.prepared.text[pos : ends[i]])
+            run = self.prepared.text[pos : ends[i]]
+            words = self.segments.get(run)
+            if words is None:
+                words = self.segments[run] = self.tokenizer.segment_block(run)
             token_starts: list[int] = []
             boundaries = {pos}
             user_words = self.tokenizer.user_words
@@ -202,6 +208,7 @@ def analyse(
     tokenizer: Tokenizer,
     index: TermIndex,
     speller: VariantSpeller | None = None,
+    segments: dict[str, list[str]] | None = None,
 ) -> Analysis:
     prepared = prepare(text)
     if speller is not None:
@@ -211,4 +218,5 @@ def analyse(
         term_hits=index.find_all(prepared.text),
         context=context,
         tokenizer=tokenizer,
+        segments={} if segments is None else segments,
     )

@@ -328,8 +328,14 @@ class Engine:
 
     def find(self, text: str, context: MessageContext) -> list[Violation]:
         """Violations in ``text`` (spans on the original text), fixes not yet verified."""
+        return self._find(text, context, {})
+
+    def _find(
+        self, text: str, context: MessageContext, segments: dict[str, list[str]]
+    ) -> list[Violation]:
+        """:meth:`find`, sharing segmented jieba blocks in ``segments``."""
         context = self._with_defaults(context)
-        analysis = analyse(text, context, self.tokenizer, self.index, self.speller)
+        analysis = analyse(text, context, self.tokenizer, self.index, self.speller, segments)
         prepared = analysis.prepared
         lang = self.options.lang
         out: list[Violation] = []
@@ -357,7 +363,10 @@ class Engine:
     def lint(self, text: str, context: MessageContext | None = None) -> LintOutcome:
         """Violations with verified fixes, the decision, and the text with safe fixes applied."""
         context = context or MessageContext()
-        violations = [self._verified(v, text, context) for v in self.find(text, context)]
+        # the fixed texts share all but a block or two with the text: segment those once
+        segments: dict[str, list[str]] = {}
+        found = self._find(text, context, segments)
+        violations = [self._verified(v, text, context, segments) for v in found]
         safe = applicable(violations, {Applicability.safe})
         return LintOutcome(
             violations=violations,
@@ -365,13 +374,20 @@ class Engine:
             fixed_text=apply_fixes(text, safe) if safe else text,
         )
 
-    def _verified(self, v: Violation, text: str, context: MessageContext) -> Violation:
+    def _verified(
+        self,
+        v: Violation,
+        text: str,
+        context: MessageContext,
+        segments: dict[str, list[str]] | None = None,
+    ) -> Violation:
         """Keep a replacement only if the text it gives raises nothing where it was put."""
         if v.fix is None or v.fix.replacement is None:
             return v
         replacement = v.fix.replacement
         fixed = text[: v.start] + replacement + text[v.end :]
-        if self._wrong_after_fix(fixed, context, v.rule, v.start, v.start + len(replacement)):
+        hi = v.start + len(replacement)
+        if self._wrong_after_fix(fixed, context, v.rule, v.start, hi, segments):
             return v.model_copy(
                 update={
                     "fix": Fix(
@@ -384,7 +400,13 @@ class Engine:
         return v
 
     def _wrong_after_fix(
-        self, fixed: str, context: MessageContext, rule_id: str, lo: int, hi: int
+        self,
+        fixed: str,
+        context: MessageContext,
+        rule_id: str,
+        lo: int,
+        hi: int,
+        segments: dict[str, list[str]] | None = None,
     ) -> bool:
         """Would :meth:`find` on ``fixed`` give a violation in ``[lo, hi)`` of it (see
         :func:`linter.fix_check.still_wrong`)?
@@ -399,7 +421,7 @@ class Engine:
         found the violation being checked.
         """
         context = self._with_defaults(context)
-        analysis = analyse(fixed, context, self.tokenizer, self.index, self.speller)
+        analysis = analyse(fixed, context, self.tokenizer, self.index, self.speller, segments)
         prepared = analysis.prepared
         hits = analysis.term_hits
         region = Region.of(prepared, lo, hi, rule_id)
