@@ -33,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import messages
+from cpu_steadiness import measure as cpu_steadiness
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-token-0123456789abcdef"
@@ -241,6 +242,8 @@ def main() -> None:
         items = [{"text": t, "id": f"m{start + j}"} for j, t in enumerate(chunk)]
         batches.append(json.dumps({"messages": items}, ensure_ascii=False))
     print(f"{_load()}; {os.cpu_count()} CPUs; stack {args.stack}; {len(texts)} distinct messages")
+    steadiness = cpu_steadiness(5.0)
+    print(steadiness.line())
     us_before = in_process_us(texts)
 
     rows = []
@@ -277,6 +280,11 @@ def main() -> None:
     print("\n".join(_table(rows, us)))
     print()
     print("\n".join(_verdicts(rows, us)))
+    if steadiness.episodes:
+        print(
+            f"note: the CPU had {steadiness.episodes} slow episodes in 5 s before the run "
+            f"(bench/cpu_steadiness.py); each one delays every request in flight by its length"
+        )
 
 
 if __name__ == "__main__":
