@@ -84,6 +84,30 @@ def start_server(
     raise RuntimeError(f"server not ready after {START_DEADLINE_SECONDS} s:\n{server.log_text()}")
 
 
+#: A one-rule pack whose severity a test can change to see a reload land.
+CODEWORD_PACK = """
+pack: {name: PACK_NAME, language: zh-CN}
+user_words: [蓝莓暗号]
+rules:
+  - id: RULE_ID
+    name: codeword
+    category: abusive_language
+    severity: SEVERITY
+    message: {zh: 测试暗号, en: a test codeword}
+    basis: [测试]
+    match: {kind: terms, terms: [蓝莓暗号]}
+    fix: {description: {zh: 删除, en: remove it}}
+    examples:
+      trigger: [{text: 这是蓝莓暗号, span: 蓝莓暗号}]
+      pass: [{text: 你好}]
+"""
+
+
+def write_codeword_pack(folder: Path, pack_name: str, rule_id: str, severity: str) -> None:
+    text = CODEWORD_PACK.replace("PACK_NAME", pack_name).replace("RULE_ID", rule_id)
+    (folder / "codeword.yaml").write_text(text.replace("SEVERITY", severity), encoding="utf-8")
+
+
 def wait_for(predicate, what: str, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
     """Poll ``predicate`` until it is true (a condition to reach, not a speed to assert)."""
     deadline = time.monotonic() + seconds

@@ -9,33 +9,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-from http_server import Server, start_server, wait_for
+from http_server import Server, start_server, wait_for, write_codeword_pack
 
 API_TOKEN = "api-token-0123456789abcdef"
 ADMIN_TOKEN = "admin-token-0123456789abcdef"
 CODEWORD = "蓝莓暗号"
 
-PACK = """
-pack: {name: http_reload, language: zh-CN}
-user_words: [蓝莓暗号]
-rules:
-  - id: ZH-HTTP-101
-    name: codeword
-    category: abusive_language
-    severity: SEVERITY
-    message: {zh: 测试暗号, en: a test codeword}
-    basis: [测试]
-    match: {kind: terms, terms: [蓝莓暗号]}
-    fix: {description: {zh: 删除, en: remove it}}
-    examples:
-      trigger: [{text: 这是蓝莓暗号, span: 蓝莓暗号}]
-      pass: [{text: 你好}]
-"""
 BROKEN_PACK = "pack: {name: http_reload}\nrules:\n  - id: not-an-id\n    severity: [\n"
 
 
 def write_pack(folder: Path, severity: str) -> None:
-    (folder / "codeword.yaml").write_text(PACK.replace("SEVERITY", severity), encoding="utf-8")
+    write_codeword_pack(folder, "http_reload", "ZH-HTTP-101", severity)
 
 
 @pytest.fixture(scope="module")

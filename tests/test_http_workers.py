@@ -11,31 +11,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from http_server import Server, start_server, wait_for
+from http_server import Server, start_server, wait_for, write_codeword_pack
 
-PACK = """
-pack: {name: http_workers, language: zh-CN}
-user_words: [蓝莓暗号]
-rules:
-  - id: ZH-WORK-101
-    name: codeword
-    category: abusive_language
-    severity: SEVERITY
-    message: {zh: 测试暗号, en: a test codeword}
-    basis: [测试]
-    match: {kind: terms, terms: [蓝莓暗号]}
-    fix: {description: {zh: 删除, en: remove it}}
-    examples:
-      trigger: [{text: 这是蓝莓暗号, span: 蓝莓暗号}]
-      pass: [{text: 你好}]
-"""
 MESSAGES = 60
 #: an app push: no SMS signature is expected, so the codeword alone decides
 APP = {"channel": "app"}
 
 
 def write_pack(folder: Path, severity: str) -> None:
-    (folder / "codeword.yaml").write_text(PACK.replace("SEVERITY", severity), encoding="utf-8")
+    write_codeword_pack(folder, "http_workers", "ZH-WORK-101", severity)
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +99,12 @@ def test_sighup_to_the_parent_replaces_every_worker_with_the_new_packs(server: S
     write_pack(packs, "error")
     try:
         server.signal(signal.SIGHUP)
+        new_version = re.compile(r"packs_version (?!" + old["packs_version"] + r")\w+")
 
-        def all_new() -> bool:
+        def both_replaced() -> bool:  # uvicorn replaces the workers one at a time
+            return len([ln for ln in serving_lines(server) if new_version.search(ln)]) >= 2
+
+        def old_ones_gone() -> bool:  # whichever worker takes a connection, it has the new packs
             seen = set()
             for _ in range(8):
                 try:
@@ -125,8 +113,11 @@ def test_sighup_to_the_parent_replaces_every_worker_with_the_new_packs(server: S
                     return False  # a worker is being replaced: the port is still open
             return seen == {"block"}
 
-        wait_for(all_new, "both workers to serve the new packs", seconds=120)
-        assert len(serving_lines(server)) >= 4  # two workers at start, two replacements
+        wait_for(
+            lambda: both_replaced() and old_ones_gone(),
+            "both workers to be replaced by ones with the new packs",
+            seconds=120,
+        )
         assert server.proc.poll() is None
     finally:
         write_pack(packs, "warning")
