@@ -31,8 +31,13 @@ def _clause_before(text: str, start: int, window: int) -> str:
     return parts[-1] if parts else ""
 
 
-#: Words that contain a cue but do not negate: 不得不 is "must", 是不是 asks a question.
-FALSE_CUES = ("不得不", "是不是", "不是吗", "不会吧", "不会不", "不可能不", "不是不")
+#: Words that contain a cue but do not negate: 不得不 is "must", 是不是 asks a question,
+#: 你以为我们不会… / 难道我们不会… are rhetorical: they say "we will".
+FALSE_CUES = (
+    "不得不", "是不是", "不是吗", "不会吧", "不会不", "不可能不", "不是不",
+    "以为不会", "以为我们不会", "以为我司不会", "以为我不会", "以为咱们不会",
+    "难道不会", "难道我们不会", "难道我司不会", "难道我不会",
+)  # fmt: skip
 
 
 def _is_false_cue(clause: str, pos: int, cue: str) -> bool:

@@ -323,6 +323,10 @@ def test_words_that_contain_a_cue_but_do_not_negate(tmp_path: Path):
     assert spans(eng, "我们不得不上门") == ["上门"]  # 不得不 = must
     assert spans(eng, "是不是要我们上门") == ["上门"]  # a question, not a denial
     assert spans(eng, "我们不得上门") == []
+    # rhetorical: "you think we won't?" says "we will"
+    assert spans(eng, "你以为我们不会上门吗") == ["上门"]
+    assert spans(eng, "难道我们不会上门") == ["上门"]
+    assert spans(eng, "我们不会上门") == []
 
 
 def test_a_quoted_word_that_is_talked_about_is_not_used(tmp_path: Path):
