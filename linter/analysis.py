@@ -13,7 +13,7 @@ import ahocorasick
 
 from .models import MessageContext
 from .prepare import PreparedMessage, prepare
-from .tokens import HAN_BLOCK, Token, Tokenizer
+from .tokens import HAN_BLOCK, Tokenizer
 
 Span = tuple[int, int]
 
@@ -41,13 +41,20 @@ class TermIndex:
         return hits
 
 
+def present(strings: frozenset[str], hits: dict[str, list[Span]]) -> Iterable[str]:
+    """The strings that are among a message's term hits, walking the smaller of the two."""
+    if len(hits) < len(strings):
+        return (s for s in hits if s in strings)
+    return (s for s in strings if s in hits)
+
+
 @dataclass(frozen=True, slots=True)
 class _Block:
     """One run of text jieba segments on its own, segmented."""
 
     #: where each token of the block starts (absolute offsets, ascending)
     starts: list[int]
-    #: token starts and ends, and the inside of long user words (see Analysis.tokens)
+    #: token starts and ends, and the inside of long user words (see Analysis._block)
     boundaries: frozenset[int]
 
 
@@ -64,8 +71,6 @@ class Analysis:
     term_hits: dict[str, list[Span]]
     context: MessageContext
     tokenizer: Tokenizer
-    _tokens: list[Token] | None = None
-    _token_starts: list[int] = field(default_factory=list)
     _blocks: dict[int, _Block] = field(default_factory=dict)
     #: block text → its words; a block's words depend on its text alone, so analyses of
     #: texts that share blocks (a message and the same message with one fix) share this
@@ -91,15 +96,6 @@ class Analysis:
     def chars(self) -> frozenset[str]:
         """The distinct characters of the prepared text (for regex prefilters)."""
         return frozenset(self.prepared.text)
-
-    @property
-    def tokens(self) -> list[Token]:
-        """Every token of the message (the checks use the per-block methods below)."""
-        if self._tokens is None:
-            tokens = self.tokenizer.tokenize(self.prepared.text)
-            self._token_starts = [t.start for t in tokens]
-            self._tokens = tokens
-        return self._tokens
 
     @cached_property
     def _block_spans(self) -> tuple[list[int], list[int]]:
@@ -152,15 +148,10 @@ class Analysis:
         """Do both ends of ``span`` fall on token boundaries?"""
         return self._on_boundary(span[0]) and self._on_boundary(span[1])
 
-    def token_index(self, pos: int) -> int:
-        """Index of the token containing character ``pos``."""
-        self.tokens  # noqa: B018 - computes the token starts on first use
-        return max(0, bisect.bisect_right(self._token_starts, pos) - 1)
-
     def token_distance(self, a: int, b: int) -> int:
-        """``token_index(b) - token_index(a)`` for characters ``0 <= a <= b < len(text)``.
-
-        That is the number of tokens starting in (a, b]; only the blocks there are segmented.
+        """How many tokens further on character ``b`` lies than character ``a``
+        (``0 <= a <= b < len(text)``): the number of tokens starting in (a, b]. Only the blocks
+        there are segmented.
         """
         text = self.prepared.text
         starts, ends = self._block_spans

@@ -84,18 +84,13 @@ class CompiledRule:
     #: where this rule's spans can lie (for checking a fix without running every rule)
     reach: Reach = ANYWHERE
 
-    def applies(self, analysis: Analysis) -> bool:
-        ctx = analysis.context
+    def applies(self, context: MessageContext) -> bool:
+        """Is this rule for messages to this recipient on this channel?"""
         to = self.spec.applies_to
-        return ctx.recipient in to.recipients and ctx.channel in to.channels
-
-    def candidate_spans(self, analysis: Analysis) -> list[Span]:
-        if not self.applies(analysis):
-            return []
-        return self.spans_where_applied(analysis)
+        return context.recipient in to.recipients and context.channel in to.channels
 
     def spans_where_applied(self, analysis: Analysis) -> list[Span]:
-        """:meth:`candidate_spans` for a message this rule is known to apply to."""
+        """The spans this rule finds in a message it :meth:`applies` to."""
         spans = self.matcher.find(analysis)
         if not spans:
             return []
@@ -229,12 +224,7 @@ class _RulePlan:
 
     @classmethod
     def build(cls, rules: list[CompiledRule], context: MessageContext) -> _RulePlan:
-        to_run = [
-            r
-            for r in rules
-            if context.recipient in r.spec.applies_to.recipients
-            and context.channel in r.spec.applies_to.channels
-        ]
+        to_run = [r for r in rules if r.applies(context)]
         index: dict[str, list[int]] = {}
         for i, rule in enumerate(to_run):
             for trigger in rule.triggers or ():

@@ -21,11 +21,10 @@ without anchors) runs as in a full find.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .analysis import Span
+from .analysis import Span, present
 from .matchers import (
     Matcher,
     RegexMatcher,
@@ -82,13 +81,6 @@ def still_wrong(rule: str, start: int, end: int, fixed_rule: str, lo: int, hi: i
     return inside or (rule == fixed_rule and start <= lo <= end)
 
 
-def _present(strings: frozenset[str], hits: dict[str, list[Span]]) -> Iterable[str]:
-    # walk the smaller of the two
-    if len(hits) < len(strings):
-        return (s for s in hits if s in strings)
-    return (s for s in strings if s in hits)
-
-
 @dataclass(frozen=True, slots=True)
 class Region:
     """The original text ``[lo, hi]`` a fix put, as prepared character positions.
@@ -124,12 +116,12 @@ class Region:
         # Even with no prepared character in the region (last < first) a span around it
         # touches it: no shortcut there.
         first, last = self.first, self.last
-        for term in _present(reach.terms, hits):
+        for term in present(reach.terms, hits):
             for s, e in hits[term]:
                 if s <= last and e - 1 >= first:
                     return True
         width, size = reach.width, self.size
-        for anchor in _present(reach.anchors, hits):
+        for anchor in present(reach.anchors, hits):
             for s, e in hits[anchor]:
                 if max(0, e - width) <= last and min(size, s + width) - 1 >= first:
                     return True

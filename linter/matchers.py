@@ -10,7 +10,7 @@ import re as stdlib_re
 from collections.abc import Callable
 from datetime import time
 
-from .analysis import Analysis, Span
+from .analysis import Analysis, Span, present
 from .pack_schema import (
     NearMatch,
     Pattern,
@@ -63,14 +63,7 @@ class PackRegex:
         if self.anchors is None:
             return 0
         hits = analysis.term_hits
-        anchors = self.anchors
-        # the same minimum either way; walk the smaller of the two
-        present = (
-            (a for a in hits if a in anchors)
-            if len(hits) < len(anchors)
-            else (a for a in anchors if a in hits)
-        )
-        first = min((hits[a][0][0] for a in present), default=None)
+        first = min((hits[a][0][0] for a in present(self.anchors, hits)), default=None)
         if first is None:
             return None
         return 0 if self.max_width is None else max(0, first - self.max_width)
@@ -114,13 +107,7 @@ class PatternFinder:
     def find(self, analysis: Analysis) -> list[Span]:
         spans: list[Span] = []
         hits = analysis.term_hits
-        # walk whichever is shorter: this pattern's terms, or the terms the message holds
-        present = (
-            [t for t in hits if t in self._term_set]
-            if len(hits) < len(self.terms)
-            else [t for t in self.terms if t in hits]
-        )
-        for term in present:
+        for term in present(self._term_set, hits):
             for span in hits[term]:
                 if not self.token_aligned or analysis.on_boundaries(span):
                     spans.append(span)

@@ -25,6 +25,16 @@ BASE_RULE = """
       pass: [{{text: "无关的文字"}}]
 """
 
+#: rules ZH-TST-001 and -002 of the signature tests
+MISSING_SIGNATURE = {
+    "match": "{kind: signature, check: missing}",
+    "category": "missing_identification",
+}
+GENERIC_SIGNATURE = {
+    "match": "{kind: signature, check: generic, generic: [温馨提示]}",
+    "category": "missing_identification",
+}
+
 
 def make_engine(
     tmp_path: Path,
@@ -173,11 +183,8 @@ def test_required_fires_when_absent_with_an_empty_span(tmp_path: Path):
 def test_signature_checks(tmp_path: Path):
     eng = make_engine(
         tmp_path,
-        {"match": "{kind: signature, check: missing}", "category": "missing_identification"},
-        {
-            "match": "{kind: signature, check: generic, generic: [温馨提示]}",
-            "category": "missing_identification",
-        },
+        MISSING_SIGNATURE,
+        GENERIC_SIGNATURE,
         {
             "match": "{kind: signature, check: not_organization}",
             "category": "missing_identification",
@@ -306,11 +313,8 @@ def test_a_user_word_does_not_hide_a_shorter_term_inside_it(tmp_path: Path):
 def test_a_signature_before_an_opt_out_note_counts(tmp_path: Path):
     eng = make_engine(
         tmp_path,
-        {"match": "{kind: signature, check: missing}", "category": "missing_identification"},
-        {
-            "match": "{kind: signature, check: generic, generic: [温馨提示]}",
-            "category": "missing_identification",
-        },
+        MISSING_SIGNATURE,
+        GENERIC_SIGNATURE,
     )
     assert [v.rule for v in eng.lint("您的账单已出【招商银行】回T退订").violations] == []
     assert [v.rule for v in eng.lint("您的账单已出【温馨提示】退订回T").violations] == [
