@@ -63,10 +63,12 @@ class PackRegex:
         if self.anchors is None:
             return 0
         hits = analysis.term_hits
-        first = min((hits[a][0][0] for a in present(self.anchors, hits)), default=None)
-        if first is None:
+        if hits.keys().isdisjoint(self.anchors):  # in C: ~10x faster than walking either
             return None
-        return 0 if self.max_width is None else max(0, first - self.max_width)
+        if self.max_width is None:
+            return 0
+        first = min(hits[a][0][0] for a in present(self.anchors, hits))
+        return max(0, first - self.max_width)
 
     def find(self, analysis: Analysis) -> list[Span]:
         start = self._start(analysis)

@@ -138,7 +138,7 @@ def sample_cost(sample: str, count: int) -> AnchorCost:
     return cost
 
 
-def _anchors_item(op: Any, arg: Any, cost: AnchorCost) -> Anchors:
+def _anchors_item(op: Any, arg: Any, cost: AnchorCost, runs: bool) -> Anchors:
     if op is sre_constants.LITERAL:
         return frozenset(chr(arg))
     if op is sre_constants.IN:
@@ -147,37 +147,119 @@ def _anchors_item(op: Any, arg: Any, cost: AnchorCost) -> Anchors:
     if op is sre_constants.BRANCH:
         union: set[str] = set()
         for alternative in arg[1]:
-            found = _anchors_seq(alternative, cost)
+            found = _anchors_seq(alternative, cost, runs)
             if found is None:
                 return None
             union |= found
-        return frozenset(union) if len(union) <= _MAX_ANCHORS else None
+        if len(union) <= _MAX_ANCHORS:
+            return frozenset(union)
+        # Long runs in every alternative add up to too many strings: single parts may not.
+        return _anchors_item(op, arg, cost, runs=False) if runs else None
     if op is sre_constants.SUBPATTERN:
         _group, add_flags, _del_flags, sub = arg
-        return None if int(add_flags) & _IGNORECASE else _anchors_seq(sub, cost)
+        return None if int(add_flags) & _IGNORECASE else _anchors_seq(sub, cost, runs)
     if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) or (
         op is getattr(sre_constants, "POSSESSIVE_REPEAT", None)
     ):
         low, _high, sub = arg
-        return _anchors_seq(sub, cost) if low >= 1 else None
+        return _anchors_seq(sub, cost, runs) if low >= 1 else None
     if op is getattr(sre_constants, "ATOMIC_GROUP", None):
-        return _anchors_seq(arg, cost)
+        return _anchors_seq(arg, cost, runs)
     return None
 
 
-def _anchors_seq(seq: Any, cost: AnchorCost) -> Anchors:
-    """The cheapest of: each mandatory part's anchors, and each run of literal characters."""
+def _product(left: frozenset[str], right: frozenset[str]) -> frozenset[str] | None:
+    if len(left) * len(right) > _MAX_ANCHORS:
+        return None
+    return frozenset(a + b for a in left for b in right)
+
+
+def _exact_item(op: Any, arg: Any) -> Anchors:
+    """Every string this part can match, when they are few (None: many, or unknown).
+
+    ``打[你他]`` matches exactly 打你 or 打他: as anchors those two are far rarer in a message
+    than 打 alone. "" in the set means the part may match nothing.
+    """
+    if op is sre_constants.LITERAL:
+        return frozenset(chr(arg))
+    if op is sre_constants.IN:
+        chars = _class_chars(arg)
+        return chars if chars is not None and len(chars) <= _MAX_RANGE else None
+    if op is sre_constants.BRANCH:
+        union: set[str] = set()
+        for alternative in arg[1]:
+            exact = _exact_seq(alternative)
+            if exact is None:
+                return None
+            union |= exact
+        return frozenset(union) if len(union) <= _MAX_ANCHORS else None
+    if op is sre_constants.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = arg
+        return None if int(add_flags) & _IGNORECASE else _exact_seq(sub)
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) or (
+        op is getattr(sre_constants, "POSSESSIVE_REPEAT", None)
+    ):
+        low, high, sub = arg
+        exact = _exact_seq(sub)
+        if exact is None or high > 2:
+            return None
+        once = exact | {""} if low == 0 else exact
+        return once if high == 1 else _product(once, exact | {""} if low < 2 else exact)
+    if op is getattr(sre_constants, "ATOMIC_GROUP", None):
+        return _exact_seq(arg)
+    return None
+
+
+def _literal(op: Any, arg: Any) -> Anchors:
+    return frozenset(chr(arg)) if op is sre_constants.LITERAL else None
+
+
+def _exact_seq(seq: Any) -> Anchors:
+    out: frozenset[str] | None = frozenset([""])
+    for op, arg in seq:
+        exact = _exact_item(op, arg)
+        if exact is None or (out := _product(out, exact)) is None:
+            return None
+    return out
+
+
+def _without_superstrings(strings: frozenset[str]) -> frozenset[str]:
+    """起诉 and 起诉你 as anchors: 起诉 alone says the same (any text with 起诉你 has 起诉)."""
+    if len({len(s) for s in strings}) == 1:
+        return strings
+    kept: list[str] = []
+    for s in sorted(strings, key=len):
+        if not any(k in s for k in kept):
+            kept.append(s)
+    return frozenset(kept)
+
+
+def _anchors_seq(seq: Any, cost: AnchorCost, runs: bool = True) -> Anchors:
+    """The cheapest of: each mandatory part's anchors, and each run of parts whose every
+    match is one of a few strings (literals, small classes, small alternations; with
+    ``runs`` off, only literal characters)."""
     candidates: list[frozenset[str]] = []
-    run = ""
-    for op, arg in [*seq, (None, None)]:
-        if op is sre_constants.LITERAL:
-            run += chr(arg)
-            continue
-        if run:
-            candidates.append(frozenset([run]))
-            run = ""
-        if op is not None and (found := _anchors_item(op, arg, cost)) is not None:
+    run: frozenset[str] = frozenset([""])
+
+    def close_run() -> None:
+        if "" not in run:
+            candidates.append(_without_superstrings(run))
+
+    for op, arg in seq:
+        exact = _exact_item(op, arg) if runs else _literal(op, arg)
+        if exact is not None:
+            joined = _product(run, exact)
+            if joined is None:  # too many strings: start a new run here
+                close_run()
+                joined = exact
+            run = joined
+        else:
+            close_run()
+            run = frozenset([""])
+        optional = exact is not None and "" in exact
+        if not optional and (found := _anchors_item(op, arg, cost, runs)) is not None:
             candidates.append(found)
+    close_run()
     return min(candidates, key=lambda c: sum(map(cost, c))) if candidates else None
 
 

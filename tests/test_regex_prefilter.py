@@ -34,11 +34,19 @@ def test_required_characters(pattern: str, expected: set[str]):
 @pytest.mark.parametrize(
     ("pattern", "expected"),
     [
-        ("(?:马上|立即)起诉", {"起诉"}),  # a literal run beats single characters
-        ("(已|将)(起诉|立案)", {"起诉", "立案"}),
-        ("[法院]{2}传票", {"传票"}),
-        ("x*", None),
+        ("起诉|传票", {"起诉", "传票"}),
+        ("(?:马上|立即)起诉", {"马上起诉", "立即起诉"}),  # the longest strings a match holds
+        ("(已|将)(起诉|立案)", {"已起诉", "已立案", "将起诉", "将立案"}),
+        ("打[你他]", {"打你", "打他"}),  # far rarer in a message than 打 alone
+        ("[法院]{2}传票", {"法法传票", "法院传票", "院法传票", "院院传票"}),
+        ("起诉(?:你)?", {"起诉"}),  # 起诉你 says nothing 起诉 does not
+        ("(?:马上)?起诉", {"起诉"}),
+        ("上门[^，]{0,9}催收你", {"催收你"}),  # a free gap splits the runs; the rarer wins
         (r"(?<!不)上门", {"上门"}),
+        ("上(?=门)门", {"上门"}),  # a lookahead consumes nothing: 上 and 门 stay adjacent
+        ("[^x]起", {"起"}),
+        ("x*", None),
+        ("(?:起诉|[^，]+)", None),  # one alternative may be anything
     ],
 )
 def test_literal_anchors(pattern: str, expected: set[str] | None):
