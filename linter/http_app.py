@@ -35,7 +35,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
 from .engine_holder import EngineHolder, ReloadRefused, ServeOptions, Snapshot, probe
-from .http_gate import SERVER_LOG, GateMiddleware, error_body, fault_site
+from .http_gate import SERVER_LOG, GateMiddleware, error_body, fault_site, lean_log_records
 from .http_lint import GateError, LintEndpoints, field_path, packs_fields
 from .http_metrics import GateMetrics
 from .http_models import (
@@ -60,6 +60,7 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 def create_app(options: ServeOptions | None = None) -> FastAPI:
     """The gate app; ``options`` default to the MSGLINT_* environment ``msglint serve`` sets."""
     holder = EngineHolder(options or ServeOptions.from_env())
+    lean_log_records()
     if threading.current_thread() is threading.main_thread():
         # Until the lifespan installs the reload handler, a SIGHUP (its default action is to
         # terminate) must not kill a worker that is still loading the packs it would reload.
