@@ -148,12 +148,19 @@ def sample_cost(sample: str, count: int) -> AnchorCost:
     return cost
 
 
-def _anchors_item(op: Any, arg: Any, cost: AnchorCost, runs: bool) -> Anchors:
+def _one_character(op: Any, arg: Any) -> Anchors:
+    """The characters a literal or a small class matches (None: another part, or too many)."""
     if op is sre_constants.LITERAL:
         return frozenset(chr(arg))
     if op is sre_constants.IN:
         chars = _class_chars(arg)
         return chars if chars is not None and len(chars) <= _MAX_RANGE else None
+    return None
+
+
+def _anchors_item(op: Any, arg: Any, cost: AnchorCost, runs: bool) -> Anchors:
+    if op is sre_constants.LITERAL or op is sre_constants.IN:
+        return _one_character(op, arg)
     if op is sre_constants.BRANCH:
         union: set[str] = set()
         for alternative in arg[1]:
@@ -190,11 +197,8 @@ def _exact_item(op: Any, arg: Any) -> Anchors:
     ``打[你他]`` matches exactly 打你 or 打他: as anchors those two are far rarer in a message
     than 打 alone. "" in the set means the part may match nothing.
     """
-    if op is sre_constants.LITERAL:
-        return frozenset(chr(arg))
-    if op is sre_constants.IN:
-        chars = _class_chars(arg)
-        return chars if chars is not None and len(chars) <= _MAX_RANGE else None
+    if op is sre_constants.LITERAL or op is sre_constants.IN:
+        return _one_character(op, arg)
     if op is sre_constants.BRANCH:
         union: set[str] = set()
         for alternative in arg[1]:
