@@ -316,11 +316,10 @@ def main() -> None:
                 ("single", "/v1/lint", singles, args.requests, c, 1)
                 for c in (1, *[16] * args.repeat, 64)
             ]
-            phases += [("batch", "/v1/lint/batch", batches, args.batches, 1, args.batch)]
-            phases += [("batch", "/v1/lint/batch", batches, args.batches, 1, args.batch)] * (
-                args.repeat - 1
-            )
-            phases += [("batch", "/v1/lint/batch", batches, args.batches, 2, args.batch)]
+            phases += [
+                ("batch", "/v1/lint/batch", batches, args.batches, c, args.batch)
+                for c in (*[1] * args.repeat, 2)
+            ]
             for mode, path, bodies, total, concurrency, size in phases:
                 # a batch at c=1 is compared with an in-process pass taken just before it
                 paired = here.us(texts, rounds=1) if (mode, concurrency) == ("batch", 1) else None
