@@ -1,7 +1,7 @@
 """What HTTP costs: the pre-send gate under load, beside the same messages linted in-process.
 
     python bench/http_load.py [--requests 3000] [--repeat 3] [--batch 100] [--workers 1]
-                              [--stack default|plain]
+                              [--stack default|plain] [--no-floor]
 
 Starts ``msglint serve`` (one worker, tokens on, access log on, as in production) on a free
 127.0.0.1 port, then drives it from a second process: a lean asyncio HTTP/1.1 keep-alive
@@ -22,7 +22,10 @@ and the VM's speed drifts by 1.5x within minutes: so the batch phase at c=1 runs
 verdict takes the median of the paired ratios.
 
 The machine has 2 cores shared with other people: the load average is printed before each
-phase; compare figures taken close together.
+phase; compare figures taken close together. To tell the gate's share of the c=16 p99 from
+the host's, the run ends (one worker, unless ``--no-floor``) with ``bench/host_floor.py``'s
+uniform server spending the CPU per request the gate just spent, under the same load: the
+p99 it gets is what this host allows that much work, whatever the code.
 """
 
 from __future__ import annotations
@@ -158,13 +161,7 @@ def run_driver(port: int, path: str, bodies: list[str], total: int, concurrency:
 
 
 def start_server(stack: str, log: Path, workers: int = 1) -> tuple[subprocess.Popen[bytes], int]:
-    import socket
-
-    import httpx
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "MSGLINT_API_TOKENS": TOKEN}
     if stack == "default":
         cmd = [sys.executable, "-m", "linter.cli", "serve", "--port", str(port)]
@@ -177,13 +174,30 @@ def start_server(stack: str, log: Path, workers: int = 1) -> tuple[subprocess.Po
             "access_log=False)"
         )
         cmd = [sys.executable, "-c", code]
+    return serve(cmd, env, log, port, "/readyz"), port
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(
+    cmd: list[str], env: dict[str, str], log: Path, port: int, ready: str
+) -> subprocess.Popen[bytes]:
+    """Start a server process and wait until ``ready`` answers 200 (90 s at most)."""
+    import httpx
+
     with log.open("wb") as sink:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                return proc, port
+            if httpx.get(f"http://127.0.0.1:{port}{ready}", timeout=2).status_code == 200:
+                return proc
         except httpx.TransportError:
             time.sleep(0.1)
     proc.kill()
@@ -281,6 +295,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of the c=16 and batch phases")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--stack", choices=["default", "plain"], default="default")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the uniform server run (host_floor.py)"
+    )
     parser.add_argument("--drive", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.drive:
@@ -332,6 +349,13 @@ def main() -> None:
             proc.terminate()
             proc.wait(timeout=30)
     us_after = here.us(texts)
+    c16 = [m[4] for m in measured if m[:2] == ("single", 16)]
+    uniform = None
+    if not args.no_floor and c16 and args.workers == 1:  # the target is for one worker
+        from host_floor import floor as host_floor  # it imports this module: import it late
+
+        # the same load on a server that spends the same CPU per request, but the same on each
+        uniform = host_floor(statistics.median(c16), singles, args.requests, 3)
     us = (us_before + us_after) / 2
     rows = [Row(*m[:6], in_process_us=m[6] if m[6] is not None else us) for m in measured]
 
@@ -343,6 +367,14 @@ def main() -> None:
     print("\n".join(_table(rows)))
     print()
     print("\n".join(_verdicts(rows, args.workers)))
+    if uniform is not None:
+        p99 = statistics.median(uniform.p99s)
+        print(
+            f"host floor (bench/host_floor.py, right after): a uniform one-worker server spending "
+            f"{uniform.cpu_us:,.0f} µs of CPU per request got p99 {p99:.1f} ms at c=16 "
+            f"(runs {', '.join(f'{p:.1f}' for p in uniform.p99s)}): what this host allows that "
+            f"much work, whatever the code"
+        )
     if steadiness.episodes:
         print(
             f"note: the CPU had {steadiness.episodes} slow episodes in 5 s before the run "
