@@ -352,10 +352,10 @@ def main() -> None:
     c16 = [m[4] for m in measured if m[:2] == ("single", 16)]
     uniform = None
     if not args.no_floor and c16 and args.workers == 1:  # the target is for one worker
-        from host_floor import floor as host_floor  # it imports this module: import it late
+        from host_floor import floors  # it imports this module: import it late
 
         # the same load on a server that spends the same CPU per request, but the same on each
-        uniform = host_floor(statistics.median(c16), singles, args.requests, 3)
+        uniform = floors([statistics.median(c16)], singles, args.requests, 3)[0]
     us = (us_before + us_after) / 2
     rows = [Row(*m[:6], in_process_us=m[6] if m[6] is not None else us) for m in measured]
 
