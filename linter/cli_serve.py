@@ -19,7 +19,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .engine_holder import ENV_CONFIG, ENV_LANG, ENV_PACKS, ReloadRefused, ServeOptions
+from .engine_holder import (
+    ENV_CONFIG,
+    ENV_LANG,
+    ENV_PACKS,
+    ENV_SUPERVISOR,
+    ReloadRefused,
+    ServeOptions,
+)
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")  # no "trace": it dumps ASGI events
 
@@ -136,6 +143,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 2
         uvicorn.run(app, **common)
         return 0
+    # POST /v1/admin/reload in one worker hands the reload to this process (see ServeOptions)
+    os.environ[ENV_SUPERVISOR] = str(os.getpid())
     with _shared_metrics_dir(args.workers):
         uvicorn.run(
             "linter.http_app:create_app",

@@ -13,6 +13,7 @@ import gc
 import hashlib
 import hmac
 import os
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ ENV_PACKS = "MSGLINT_PACKS"  # extra pack files or folders, separated by os.path
 ENV_LANG = "MSGLINT_LANG"
 ENV_API_TOKENS = "MSGLINT_API_TOKENS"  # comma-separated; wins over [server] tokens
 ENV_ADMIN_TOKENS = "MSGLINT_ADMIN_TOKENS"
+#: set by ``msglint serve --workers N`` (N > 1): the pid of uvicorn's supervisor, which
+#: replaces every worker one at a time on SIGHUP
+ENV_SUPERVISOR = "MSGLINT_SUPERVISOR_PID"
 
 #: Linted before a snapshot is published and by /readyz: proves the packs are compiled,
 #: jieba answers and the decision path works end to end.
@@ -48,6 +52,8 @@ class ServeOptions:
     extra_packs: tuple[Path, ...] = ()
     lang: str | None = None
     cwd: Path = field(default_factory=Path.cwd)
+    #: the supervisor of several workers (None: this process is the only one)
+    supervisor_pid: int | None = None
 
     @classmethod
     def from_env(cls) -> ServeOptions:
@@ -57,7 +63,20 @@ class ServeOptions:
             config_path=Path(config) if config else None,
             extra_packs=tuple(Path(p) for p in packs.split(os.pathsep) if p),
             lang=os.environ.get(ENV_LANG) or None,
+            supervisor_pid=_pid(os.environ.get(ENV_SUPERVISOR)),
         )
+
+    def replace_workers(self) -> bool:
+        """Ask the supervisor to replace every worker (each loads the packs afresh); False
+        when there is no supervisor, or this process is not one of its workers."""
+        if self.supervisor_pid is None or os.getppid() != self.supervisor_pid:
+            return False
+        os.kill(self.supervisor_pid, signal.SIGHUP)
+        return True
+
+
+def _pid(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 def _digest(token: str) -> bytes:

@@ -180,11 +180,17 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
             raise GateError(
                 422, "reload_refused", str(exc), packs_version=holder.current.packs_version
             ) from None
+        # With several workers this one has loaded and probed the packs; the supervisor now
+        # replaces every worker, one at a time, each only once its successor has loaded them.
+        replacing = holder.options.replace_workers()
+        if replacing:
+            SERVER_LOG.info("reload (admin): asked the supervisor to replace every worker")
         return json_response(
             {
                 "reloaded": True,
                 "changed": snap.packs_version != before,
                 "previous_packs_version": before,
+                "replacing_workers": replacing,
                 **packs_fields(snap),
             }
         )

@@ -120,6 +120,7 @@ def test_reload_swaps_in_a_good_pack(
     assert r.status_code == 200
     body = r.json()
     assert body["reloaded"] and body["changed"] and body["previous_packs_version"] == before
+    assert body["replacing_workers"] is False  # one worker: no supervisor to hand it to
     assert codeword_severity(api) == "error"
     assert (
         api.post("/v1/lint", json={"text": "x"}).json()["packs_version"] == (body["packs_version"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 from http_server import Server, start_server, wait_for, write_codeword_pack
+
+from linter.engine_holder import ServeOptions
 
 MESSAGES = 60
 #: an app push: no SMS signature is expected, so the codeword alone decides
@@ -92,32 +96,94 @@ def test_metrics_add_up_every_worker(server: Server):
         )
 
 
-def test_sighup_to_the_parent_replaces_every_worker_with_the_new_packs(server: Server, packs: Path):
+def lint_decision(server: Server) -> dict:
     with server.client() as client:
-        old = client.post("/v1/lint", json={"text": "这是蓝莓暗号", "context": APP}).json()
+        return client.post("/v1/lint", json={"text": "这是蓝莓暗号", "context": APP}).json()
+
+
+def wait_until_every_worker_serves(
+    server: Server, since: int, old_version: str, decision: str
+) -> None:
+    """Two workers started after the first ``since`` "serving" log lines with packs other than
+    ``old_version``, and every connection, whichever worker takes it, answered ``decision``."""
+
+    def both_replaced() -> bool:  # uvicorn replaces the workers one at a time
+        started = serving_lines(server)[since:]
+        return len([ln for ln in started if not ln.endswith(" " + old_version)]) >= 2
+
+    def old_ones_gone() -> bool:
+        seen = set()
+        for _ in range(8):
+            try:
+                seen.add(lint_on_new_connection(server.url, "这是蓝莓暗号").json()["decision"])
+            except httpx.TransportError:
+                return False  # a worker is being replaced: the port is still open
+        return seen == {decision}
+
+    wait_for(
+        lambda: both_replaced() and old_ones_gone(),
+        "both workers to be replaced by ones with the new packs",
+        seconds=120,
+    )
+    assert server.proc.poll() is None
+
+
+def test_sighup_to_the_parent_replaces_every_worker_with_the_new_packs(server: Server, packs: Path):
+    old = lint_decision(server)
     assert old["decision"] == "review"
     write_pack(packs, "error")
     try:
+        since = len(serving_lines(server))
         server.signal(signal.SIGHUP)
-        new_version = re.compile(r"packs_version (?!" + old["packs_version"] + r")\w+")
-
-        def both_replaced() -> bool:  # uvicorn replaces the workers one at a time
-            return len([ln for ln in serving_lines(server) if new_version.search(ln)]) >= 2
-
-        def old_ones_gone() -> bool:  # whichever worker takes a connection, it has the new packs
-            seen = set()
-            for _ in range(8):
-                try:
-                    seen.add(lint_on_new_connection(server.url, "这是蓝莓暗号").json()["decision"])
-                except httpx.TransportError:
-                    return False  # a worker is being replaced: the port is still open
-            return seen == {"block"}
-
-        wait_for(
-            lambda: both_replaced() and old_ones_gone(),
-            "both workers to be replaced by ones with the new packs",
-            seconds=120,
-        )
-        assert server.proc.poll() is None
+        wait_until_every_worker_serves(server, since, old["packs_version"], "block")
     finally:
         write_pack(packs, "warning")
+
+
+def test_admin_reload_in_one_worker_has_every_worker_replaced(server: Server, packs: Path):
+    old = lint_decision(server)
+    flip = old["decision"] == "review"
+    severity, decision = ("error", "block") if flip else ("warning", "review")
+    write_pack(packs, severity)
+    try:
+        since = len(serving_lines(server))
+        with server.client() as client:
+            r = client.post("/v1/admin/reload")
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["reloaded"] and body["changed"] and body["replacing_workers"] is True
+        assert body["previous_packs_version"] == old["packs_version"]
+        wait_until_every_worker_serves(server, since, old["packs_version"], decision)
+        assert "asked the supervisor to replace every worker" in server.log_text()
+    finally:
+        write_pack(packs, "warning")
+
+
+def test_a_broken_pack_sent_by_admin_reload_replaces_no_worker(server: Server, packs: Path):
+    serving = lint_decision(server)
+    restarts = server.log_text().count("Received SIGHUP")
+    broken = packs / "broken.yaml"
+    broken.write_text("rules: [\n", encoding="utf-8")
+    try:
+        with server.client() as client:
+            r = client.post("/v1/admin/reload")
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["code"] == "reload_refused"
+        assert "broken.yaml" in r.json()["error"]["message"]
+        answers = [lint_on_new_connection(server.url, "这是蓝莓暗号").json() for _ in range(8)]
+        assert {a["packs_version"] for a in answers} == {serving["packs_version"]}
+        assert server.log_text().count("Received SIGHUP") == restarts
+    finally:
+        broken.unlink()
+
+
+def test_only_the_supervisor_of_this_worker_is_asked_to_replace_workers():
+    # a stale MSGLINT_SUPERVISOR_PID (another process's) must never get a SIGHUP
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert ServeOptions(supervisor_pid=other.pid).replace_workers() is False
+        assert ServeOptions().replace_workers() is False
+        assert other.poll() is None  # a SIGHUP would have ended it
+    finally:
+        other.kill()
+        other.wait()
