@@ -24,18 +24,19 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import messages
+from cpu_steadiness import best_time
 from cpu_steadiness import measure as cpu_steadiness
-from cpu_steadiness import work
 from http_load import TARGET_P99_MS_AT_16, _cpu_seconds, free_port, run_driver, serve
 
 BENCH = Path(__file__).resolve().parent
 CONCURRENCY = 16
+#: server CPU seconds per calibration run
+CALIBRATION_CPU_S = 0.5
 
 
 class Floor(NamedTuple):
@@ -78,8 +79,10 @@ class UniformServer:
         of the moment too.
         """
         iterations = round(cpu_us * iterations_per_us())
+        # /proc counts CPU in 10 ms ticks: half a second of it reads within 2%
+        requests = max(600, round(CALIBRATION_CPU_S * 1e6 / max(cpu_us, 1.0)))
         for _ in range(4):
-            _, spent = self.run(iterations, bodies, 600)
+            _, spent = self.run(iterations, bodies, requests)
             if abs(spent - cpu_us) <= 0.05 * cpu_us:
                 break
             iterations = max(0, round(iterations * cpu_us / max(spent, 1.0)))
@@ -91,12 +94,7 @@ class UniformServer:
 
 
 def iterations_per_us() -> float:
-    best = float("inf")
-    for _ in range(50):
-        started = time.perf_counter()
-        work(10_000)
-        best = min(best, time.perf_counter() - started)
-    return 10_000 / (best * 1e6)
+    return 10_000 / (best_time(10_000, runs=50) * 1e6)
 
 
 def floors(amounts: list[float], bodies: list[str], requests: int, repeat: int) -> list[Floor]:

@@ -96,7 +96,8 @@ def test_metrics_add_up_every_worker(server: Server):
         )
 
 
-def lint_decision(server: Server) -> dict:
+def codeword_answer(server: Server) -> dict:
+    """The answer to the codeword message on a connection of the test's own."""
     with server.client() as client:
         return client.post("/v1/lint", json={"text": "这是蓝莓暗号", "context": APP}).json()
 
@@ -129,7 +130,7 @@ def wait_until_every_worker_serves(
 
 
 def test_sighup_to_the_parent_replaces_every_worker_with_the_new_packs(server: Server, packs: Path):
-    old = lint_decision(server)
+    old = codeword_answer(server)
     assert old["decision"] == "review"
     write_pack(packs, "error")
     try:
@@ -141,7 +142,7 @@ def test_sighup_to_the_parent_replaces_every_worker_with_the_new_packs(server: S
 
 
 def test_admin_reload_in_one_worker_has_every_worker_replaced(server: Server, packs: Path):
-    old = lint_decision(server)
+    old = codeword_answer(server)
     flip = old["decision"] == "review"
     severity, decision = ("error", "block") if flip else ("warning", "review")
     write_pack(packs, severity)
@@ -160,7 +161,7 @@ def test_admin_reload_in_one_worker_has_every_worker_replaced(server: Server, pa
 
 
 def test_a_broken_pack_sent_by_admin_reload_replaces_no_worker(server: Server, packs: Path):
-    serving = lint_decision(server)
+    serving = codeword_answer(server)
     restarts = server.log_text().count("Received SIGHUP")
     broken = packs / "broken.yaml"
     broken.write_text("rules: [\n", encoding="utf-8")
