@@ -135,8 +135,8 @@ def test_batch_answers_each_message_and_summarises(http: httpx.Client):
     assert third["decision"] == "error" and third["error"]["code"] == "rule_timeout"
     assert third["fixed_text"] is None and set(third) == set(first) | {"error"}
     summary = body["summary"]
-    assert (summary["messages"], summary["errors"]) == (2, 1)
-    assert summary["by_decision"] == {"allow": 1, "block": 1}
+    assert (summary["messages"], summary["errors"]) == (3, 1)
+    assert summary["by_decision"] == {"allow": 1, "block": 1, "error": 1}
     assert body["packs_version"] == http.get("/readyz").json()["packs_version"]
 
 
@@ -146,6 +146,11 @@ def test_one_message_over_the_char_limit_fails_alone_in_a_batch(http: httpx.Clie
     ).json()
     assert body["messages"][0]["error"]["code"] == "message_too_large"
     assert body["messages"][1]["decision"] == "allow"
+    # every message is counted, the one that could not be judged apart
+    summary = body["summary"]
+    assert (summary["messages"], summary["errors"]) == (2, 1)
+    assert summary["by_decision"] == {"allow": 1, "error": 1}
+    assert sum(summary["by_decision"].values()) == summary["messages"]
 
 
 def test_engine_fault_is_a_500_that_says_do_not_send(http: httpx.Client):
