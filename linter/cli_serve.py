@@ -9,8 +9,10 @@ stderr and exit 2. With ``--workers N`` uvicorn spawns N fresh processes; each l
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
+import socket
 import sys
 import tempfile
 import time
@@ -19,11 +21,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .config import ConfigError, load_config
 from .engine_holder import (
     ENV_CONFIG,
     ENV_LANG,
     ENV_PACKS,
     ENV_SUPERVISOR,
+    Auth,
     ReloadRefused,
     ServeOptions,
 )
@@ -115,6 +119,37 @@ def _shared_metrics_dir(workers: int) -> Iterator[None]:
             del os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
+class CannotListen(Exception):
+    """The address cannot be bound (in use, not this machine's, not allowed)."""
+
+
+def _where(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def check_listen(host: str, port: int) -> bool:
+    """Bind ``host:port`` as uvicorn will (SO_REUSEADDR, TCP) and let it go again; True when
+    the address is loopback only. Raises CannotListen with the reason, in lower case."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+            bound = sock.getsockname()[0]
+    except (OSError, OverflowError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CannotListen(f"cannot listen on {_where(host, port)}: {reason.lower()}") from None
+    return ipaddress.ip_address(bound.split("%", 1)[0]).is_loopback
+
+
+def _open_warning(host: str, port: int) -> str:
+    return (
+        f"msglint: warning: listening on {_where(host, port)} with no tokens: anyone who can "
+        "reach it can call every endpoint, admin reload included; set [server] tokens and "
+        "admin-tokens (or MSGLINT_API_TOKENS and MSGLINT_ADMIN_TOKENS)"
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -122,6 +157,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         print("msglint: error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    # Before the packs load (seconds), so a port in use is one line at once, not uvicorn's
+    # start-up log and exit 3 after the load.
+    try:
+        loopback = check_listen(args.host, args.port)
+    except CannotListen as exc:
+        print(f"msglint: error: {exc}", file=sys.stderr)
         return 2
     options = _export_options(args)
     common: dict[str, Any] = {
@@ -137,12 +179,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers == 1:
         app = create_app(options)
         try:
-            app.state.holder.reload()
-        except ReloadRefused as exc:
+            auth = app.state.holder.reload().auth
+            loopback = check_listen(args.host, args.port)  # taken while the packs loaded?
+        except (ReloadRefused, CannotListen) as exc:
             print(f"msglint: error: {exc}", file=sys.stderr)
             return 2
+        if not loopback and not auth.enabled:
+            print(_open_warning(args.host, args.port), file=sys.stderr)
         uvicorn.run(app, **common)
         return 0
+    try:  # each worker reads the config itself; here only to know whether tokens are set
+        auth = Auth.from_config(load_config(options.config_path, options.cwd).server)
+    except ConfigError as exc:
+        print(f"msglint: error: {exc}", file=sys.stderr)
+        return 2
+    if not loopback and not auth.enabled:
+        print(_open_warning(args.host, args.port), file=sys.stderr)
     # POST /v1/admin/reload in one worker hands the reload to this process (see ServeOptions)
     os.environ[ENV_SUPERVISOR] = str(os.getpid())
     with _shared_metrics_dir(args.workers):

@@ -8,8 +8,8 @@ hand-offs under the GIL (shared/research/perf.md).
 
 The ASGI stack, outside in: ``GateMiddleware`` (request id, auth, fault guard, access log,
 request metrics) → ``LintEndpoints`` (POST /v1/lint and /v1/lint/batch, the hot path, answered
-without FastAPI's router) → FastAPI (rules, admin, health, metrics, docs). The lint bodies are
-described in /docs by the models of ``http_models``.
+without FastAPI's router) → FastAPI (rules, admin, health, metrics, docs). /openapi.json is
+built in ``http_openapi``; /docs and /redoc load their scripts from this server, not a CDN.
 
 Fail closed: every answer that is not a 200 with a message's decision carries
 ``"decision": "error"``; a gate must treat it (and a timeout or refused connection) as
@@ -29,24 +29,23 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
 from .engine_holder import EngineHolder, ReloadRefused, ServeOptions, Snapshot, probe
-from .http_gate import SERVER_LOG, GateMiddleware, error_body, fault_site, lean_log_records
+from .http_gate import (
+    DOCS_ASSETS,
+    SERVER_LOG,
+    GateMiddleware,
+    error_body,
+    fault_site,
+    lean_log_records,
+)
 from .http_lint import GateError, LintEndpoints, field_path, packs_fields
 from .http_metrics import GateMetrics
-from .http_models import (
-    BatchIn,
-    BatchOut,
-    ErrorOut,
-    LintIn,
-    LintOut,
-    component_schemas,
-    lint_operation,
-)
+from .http_openapi import gate_openapi
 from .rule_docs import rule_detail, rule_summary
 
 
@@ -118,7 +117,12 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
                 loop.remove_signal_handler(signal.SIGHUP)
             metrics.process_exits()
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI, ReDoc and the favicon served from fastapi-offline's
+    # package files under DOCS_ASSETS: the pages work with no internet access.
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS,
+        # Swagger UI would otherwise send the document to an online validator for a badge.
+        swagger_ui_parameters={"validatorUrl": None},
         title="msglint pre-send gate",
         version=__version__,
         description="May this debt-collection message be sent? allow / review / block, "
@@ -221,20 +225,7 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = get_openapi(
-                title=app.title,
-                version=app.version,
-                description=app.description,
-                routes=app.routes,
-            )
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components.update(component_schemas(LintIn, BatchIn, LintOut, BatchOut, ErrorOut))
-            paths = schema["paths"]
-            paths["/v1/lint"] = lint_operation("lint", "Judge one message", LintIn, LintOut)
-            paths["/v1/lint/batch"] = lint_operation(
-                "lint_batch", "Judge up to max-batch messages, each on its own", BatchIn, BatchOut
-            )
-            app.openapi_schema = schema
+            app.openapi_schema = gate_openapi(app.title, app.version, app.description, app.routes)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

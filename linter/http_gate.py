@@ -35,6 +35,9 @@ SERVER_LOG = logging.getLogger("msglint.server")
 #: A caller's X-Request-ID is echoed only if it looks like an id (no text, no log injection).
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
 RULE_PATH = re.compile(r"/v1/rules/[A-Za-z0-9-]{1,32}")
+#: Where /docs and /redoc load Swagger UI, ReDoc and the favicon from (no CDN).
+DOCS_ASSETS = "/docs/assets"
+ASSET_PATH = re.compile(re.escape(DOCS_ASSETS) + r"/[A-Za-z0-9_-]{1,64}(?:\.[a-z]{1,8})?")
 
 ROUTES = frozenset(
     (
@@ -46,6 +49,8 @@ ROUTES = frozenset(
         "/readyz",
         "/metrics",
         "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
         "/openapi.json",
     )
 )
@@ -67,6 +72,8 @@ def endpoint_of(path: str) -> str:
         return path
     if RULE_PATH.fullmatch(path):
         return "/v1/rules/{id}"
+    if ASSET_PATH.fullmatch(path):
+        return DOCS_ASSETS + "/{file}"
     return "other"
 
 

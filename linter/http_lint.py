@@ -301,6 +301,19 @@ class LintEndpoints:
                 worst = decision
             reports.append(report)
             entries.append(message_object(report, fixed))
-        summary = summarise(reports, errors=len(entries) - len(reports))
-        out = {**packs_fields(snap), "messages": entries, "summary": summary.model_dump()}
+        out = {
+            **packs_fields(snap),
+            "messages": entries,
+            "summary": batch_summary(reports, len(entries) - len(reports)),
+        }
         return out, worst
+
+
+def batch_summary(judged: list[MessageReport], errors: int) -> dict[str, Any]:
+    """The summary of a batch: as the CLI's, ``messages`` counts every entry of
+    ``messages``; ``errors`` (and ``by_decision["error"]``) the entries not judged."""
+    summary = summarise(judged, errors=errors)
+    summary.messages += errors
+    if errors:
+        summary.by_decision = dict(sorted({**summary.by_decision, "error": errors}.items()))
+    return summary.model_dump()

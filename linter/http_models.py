@@ -78,10 +78,18 @@ class LintOut(MessageOut):
     packs_version: str = Field(description="content hash of the packs that decided")
 
 
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
 class ErrorInfo(BaseModel):
     code: str
     message: str
     field: str | None = None
+    details: list[FieldProblem] | None = Field(
+        default=None, description="invalid_body: up to 20 problems, one per field"
+    )
 
 
 class MessageErrorOut(BaseModel):
@@ -112,47 +120,3 @@ class ErrorOut(BaseModel):
     decision: Literal["error"] = "error"
     error: ErrorInfo
     request_id: str
-
-
-ERROR_STATUSES = {
-    "401": "no token, or an unknown one (when tokens are configured)",
-    "413": "body, message or batch over the configured limit",
-    "415": "Content-Type is not application/json",
-    "422": "invalid body; error.field names the first bad field",
-    "500": "engine fault: do not send",
-}
-
-
-def _ref(model: type[BaseModel]) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
-
-
-def _json(model: type[BaseModel]) -> dict[str, Any]:
-    return {"application/json": {"schema": _ref(model)}}
-
-
-def component_schemas(*models: type[BaseModel]) -> dict[str, Any]:
-    """OpenAPI component schemas of ``models`` and of every model they refer to."""
-    out: dict[str, Any] = {}
-    for model in models:
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        out.update(schema.pop("$defs", {}))
-        out[model.__name__] = schema
-    return out
-
-
-def lint_operation(
-    operation_id: str, summary: str, body: type[BaseModel], answer: type[BaseModel]
-) -> dict[str, Any]:
-    """The OpenAPI ``post`` of a lint endpoint (served as a plain route, so described here)."""
-    responses = {"200": {"description": "judged", "content": _json(answer)}}
-    for status, text in ERROR_STATUSES.items():
-        responses[status] = {"description": text, "content": _json(ErrorOut)}
-    return {
-        "post": {
-            "summary": summary,
-            "operationId": operation_id,
-            "requestBody": {"required": True, "content": _json(body)},
-            "responses": responses,
-        }
-    }

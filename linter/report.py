@@ -83,6 +83,11 @@ class RuleMeta(BaseModel):
 
 
 class Summary(BaseModel):
+    """Counts over a report. ``messages`` counts every entry of its ``messages`` list and
+    ``by_decision`` splits them; ``errors`` counts what could not be judged: in the CLI the
+    files, lines and messages listed in ``problems`` (not in ``messages``), in an HTTP batch
+    the entries whose decision is ``error`` (counted in ``messages`` too)."""
+
     messages: int
     violations: int
     by_category: dict[str, int]

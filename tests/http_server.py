@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
@@ -116,3 +117,23 @@ def wait_for(predicate, what: str, seconds: float = 30) -> None:  # type: ignore
             return
         time.sleep(0.05)
     raise AssertionError(f"gave up waiting for {what}")
+
+
+class _PageAssets(HTMLParser):
+    """Every URL a page loads by itself: script src, link href, img src."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        wanted = {"script": "src", "link": "href", "img": "src"}.get(tag)
+        for name, value in attrs:
+            if name == wanted and value:
+                self.urls.append(value)
+
+
+def page_assets(html: str) -> list[str]:
+    parser = _PageAssets()
+    parser.feed(html)
+    return parser.urls

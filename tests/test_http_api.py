@@ -10,7 +10,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from http_server import Server, start_server
+from http_server import Server, page_assets, start_server
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_openapi
 
 #: A pack with one regex that backtracks catastrophically on "aaa…ab": a real engine fault.
 SLOW_PACK = """
@@ -135,8 +137,8 @@ def test_batch_answers_each_message_and_summarises(http: httpx.Client):
     assert third["decision"] == "error" and third["error"]["code"] == "rule_timeout"
     assert third["fixed_text"] is None and set(third) == set(first) | {"error"}
     summary = body["summary"]
-    assert (summary["messages"], summary["errors"]) == (2, 1)
-    assert summary["by_decision"] == {"allow": 1, "block": 1}
+    assert (summary["messages"], summary["errors"]) == (3, 1)
+    assert summary["by_decision"] == {"allow": 1, "block": 1, "error": 1}
     assert body["packs_version"] == http.get("/readyz").json()["packs_version"]
 
 
@@ -146,6 +148,11 @@ def test_one_message_over_the_char_limit_fails_alone_in_a_batch(http: httpx.Clie
     ).json()
     assert body["messages"][0]["error"]["code"] == "message_too_large"
     assert body["messages"][1]["decision"] == "allow"
+    # every message is counted, the one that could not be judged apart
+    summary = body["summary"]
+    assert (summary["messages"], summary["errors"]) == (2, 1)
+    assert summary["by_decision"] == {"allow": 1, "error": 1}
+    assert sum(summary["by_decision"].values()) == summary["messages"]
 
 
 def test_engine_fault_is_a_500_that_says_do_not_send(http: httpx.Client):
@@ -171,6 +178,83 @@ def test_openapi_documents_the_bodies(http: httpx.Client):
     name = body["schema"]["$ref"].rsplit("/", 1)[1]
     assert "text" in spec["components"]["schemas"][name]["properties"]
     assert http.get("/docs").status_code == 200
+
+
+#: What a browser accepts for each kind of asset the docs pages load.
+ASSET_TYPES = {".js": "javascript", ".css": "text/css", ".png": "image/png"}
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_load_nothing_from_another_host(http: httpx.Client, page: str):
+    r = http.get(page)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "://" not in r.text  # no CDN, no font service, no validator badge
+    urls = page_assets(r.text)
+    assert any(u.endswith(".js") for u in urls) and any(u.endswith(".png") for u in urls)
+    if page == "/docs":
+        assert any(u.endswith(".css") for u in urls)
+    for url in urls:
+        assert url.startswith("/") and not url.startswith("//"), url
+        asset = http.get(url)
+        assert asset.status_code == 200, url
+        expected = ASSET_TYPES[Path(url).suffix]
+        assert expected in asset.headers["content-type"], url
+        assert len(asset.content) > 500, url
+
+
+def _error_schema(spec: dict, path: str, method: str, status: str) -> Draft202012Validator:
+    content = spec["paths"][path][method]["responses"][status]["content"]
+    ref = content["application/json"]["schema"]["$ref"]
+    return Draft202012Validator({"$ref": ref, "components": spec["components"]})
+
+
+def test_openapi_declares_the_bearer_token_and_every_error_answer(http: httpx.Client):
+    spec = http.get("/openapi.json").json()
+    validate_openapi(spec)
+    schemes = spec["components"]["securitySchemes"]
+    ((scheme_name, scheme),) = schemes.items()
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    expected = {
+        ("/v1/lint", "post"): {"401", "413", "415", "422", "500", "503"},
+        ("/v1/lint/batch", "post"): {"401", "413", "415", "422", "500", "503"},
+        ("/v1/rules", "get"): {"401", "503"},
+        ("/v1/rules/{rule_id}", "get"): {"401", "404", "503"},
+        ("/v1/admin/reload", "post"): {"401", "403", "422", "503"},
+    }
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if not path.startswith("/v1/"):
+                assert "security" not in operation, path  # health, readiness, metrics: open
+                continue
+            assert operation["security"] == [{scheme_name: []}], path
+            errors = {s for s in operation["responses"] if s >= "400"}
+            assert errors == expected[(path, method)], path
+            for status in errors:
+                schema = _error_schema(spec, path, method, status).schema
+                assert schema["$ref"].endswith(("/ErrorOut", "/ReloadRefusedOut")), path
+    assert "HTTPValidationError" not in json.dumps(spec)  # FastAPI's shape: never sent
+
+
+@pytest.mark.parametrize(
+    ("path", "kwargs", "status"),
+    [
+        ("/v1/lint", {"json": {"text": "啊" * 201}}, "413"),
+        ("/v1/lint", {"content": b"{}", "headers": {"Content-Type": "text/plain"}}, "415"),
+        ("/v1/lint", {"json": {"txt": "x"}}, "422"),
+        ("/v1/lint/batch", {"json": {"messages": []}}, "422"),
+        ("/v1/lint", {"json": {"text": TIMEOUT_TEXT}}, "500"),
+        ("/v1/rules/ZH-NOPE-999", {}, "404"),
+    ],
+)
+def test_error_answers_match_the_documented_schema(
+    http: httpx.Client, path: str, kwargs: dict, status: str
+):
+    spec = http.get("/openapi.json").json()
+    template = "/v1/rules/{rule_id}" if path.startswith("/v1/rules/") else path
+    method = "get" if template.startswith("/v1/rules") else "post"
+    r = http.request(method.upper(), path, **kwargs)
+    assert str(r.status_code) == status
+    _error_schema(spec, template, method, status).validate(r.json())
 
 
 def test_request_id_is_echoed_or_made(http: httpx.Client):

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from http_server import start_server
+from http_server import page_assets, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "install-test-token-0123456789"
@@ -75,6 +75,9 @@ def test_the_installed_server_answers(image: tuple[Path, dict[str, str]], tmp_pa
             body = client.post("/v1/lint", json={"text": "再不还钱就找人收拾你"}).json()
             assert body["decision"] == "block"
             assert {p["name"] for p in body["packs"]} >= {"threat"}
+            docs = client.get("/docs")  # Swagger UI comes with the install, not from a CDN
+            assets = page_assets(docs.text)
+            assert assets and all(client.get(url).status_code == 200 for url in assets)
         assert cache.stat().st_mtime_ns == built  # read from the image's cache, not rebuilt
     finally:
         server.stop()

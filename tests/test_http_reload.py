@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from http_server import Server, start_server, wait_for, write_codeword_pack
+from http_server import Server, page_assets, start_server, wait_for, write_codeword_pack
 
 API_TOKEN = "api-token-0123456789abcdef"
 ADMIN_TOKEN = "admin-token-0123456789abcdef"
@@ -93,6 +93,17 @@ def test_health_and_metrics_stay_open(server: Server):
     with httpx.Client(base_url=server.url) as client:
         for path in ("/healthz", "/readyz", "/metrics"):
             assert client.get(path).status_code == 200, path
+
+
+def test_docs_and_what_they_load_need_no_token(server: Server):
+    with httpx.Client(base_url=server.url) as client:
+        page = client.get("/docs")
+        assert page.status_code == 200
+        urls = ["/openapi.json", "/redoc", *page_assets(page.text)]
+        assert len(urls) > 3
+        for url in urls:
+            assert url.startswith("/"), url  # served here, not by another host
+            assert client.get(url).status_code == 200, url
 
 
 def test_every_configured_token_works(server: Server, api: httpx.Client, admin: httpx.Client):
