@@ -8,10 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from . import check_run
 from .baseline import BaselineError
 from .formatters import FORMATTERS
 from .lint_run import read_inputs
+from .models import MessageContext
 from .readers import expand_paths, read_stdin
 from .report import FileProblem
 
@@ -22,7 +25,15 @@ def add_lint_options(p: argparse.ArgumentParser) -> None:
     """Context, rule selection, fail level and baseline: shared by check and fix."""
     p.add_argument("--recipient", choices=["debtor", "guarantor", "third_party"])
     p.add_argument("--channel", choices=["sms", "app", "im", "call_script"])
-    p.add_argument("--send-at", dest="send_at", help="ISO 8601 send time, e.g. 2026-11-28T21:30")
+    p.add_argument(
+        "--send-at",
+        dest="send_at",
+        help="ISO 8601 send time, e.g. 2026-11-28T21:30 (recipient's local time) or …T13:30Z",
+    )
+    p.add_argument(
+        "--timezone",
+        help="recipient's IANA time zone, e.g. Asia/Shanghai (default: config, else Asia/Shanghai)",
+    )
     p.add_argument("--organization", action="append", help="a name the sender may sign with")
     p.add_argument("--select", type=lambda s: s.split(","), help="rule ids, prefixes, categories")
     p.add_argument("--ignore", type=lambda s: s.split(","), help="rules to leave out")
@@ -48,10 +59,19 @@ def add_check_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], N
 
 
 def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """Context given by flags, checked once (a bad flag is one error, not one per message)."""
+    from .cli import UsageError
+
     out: dict[str, Any] = {}
-    for key in ("recipient", "channel", "send_at", "organization"):
+    for key in ("recipient", "channel", "send_at", "timezone", "organization"):
         if getattr(args, key, None):
             out[key] = getattr(args, key)
+    try:
+        MessageContext.model_validate(out)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        flag = "--" + str(err["loc"][0]).replace("_", "-")
+        raise UsageError(f"{flag}: {err['msg']}") from None
     return out
 
 

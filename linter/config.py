@@ -8,14 +8,15 @@ Keys (TOML, kebab-case)::
     organization = ["XX消费金融"]     # names the sender may sign with
     packs = ["compliance/packs"]     # extra pack files or folders (relative to this file)
     lang = "zh"                      # language of messages and fixes: zh | en
-    contact-hours = ["08:00", "21:00"]
+    contact-hours = ["08:00", "21:00"]  # narrows the packs' legal window, never widens it
+    timezone = "Asia/Shanghai"       # recipients' IANA time zone when a message names none
     [severity]                       # per rule id
     ZH-ABU-001 = "warning"
     [per-file-ignores]               # glob → rules ignored in matching files
     "legacy/**" = ["ZH-ID"]
     [[context]]                      # context defaults by glob
     paths = ["templates/contacts/**"]
-    recipient = "third_party"
+    recipient = "third_party"        # also channel, timezone
     [server]                         # ``msglint serve`` only (see the README)
     tokens = ["…"]                   # bearer tokens for /v1/* (MSGLINT_API_TOKENS wins)
     admin-tokens = ["…"]             # tokens for /v1/admin/* (MSGLINT_ADMIN_TOKENS wins)
@@ -38,7 +39,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .engine import EngineOptions
-from .models import Channel, Recipient, Severity
+from .models import DEFAULT_TIMEZONE, Channel, Recipient, Severity, TimeZoneName
 
 CONFIG_NAMES = ("msglint.toml", ".msglint.toml")
 FailOn = Literal["error", "warning", "info", "never"]
@@ -53,7 +54,12 @@ class ContextDefault(BaseModel):
     paths: list[str] = Field(min_length=1)
     recipient: Recipient | None = None
     channel: Channel | None = None
+    timezone: TimeZoneName | None = None
 
+
+#: The widest window any deployment may send in, local time: the industry rules forbid
+#: collection contact from 22:00 to 08:00 (see rules/zh-CN/contact_time.yaml).
+LEGAL_CONTACT_HOURS = ("08:00", "22:00")
 
 #: A bearer token shorter than this is guessable; the server refuses to start with one.
 MIN_TOKEN_CHARS = 16
@@ -91,6 +97,7 @@ class Config(BaseModel):
     packs: list[str] = []
     lang: Literal["zh", "en"] = "zh"
     contact_hours: tuple[str, str] | None = Field(default=None, alias="contact-hours")
+    timezone: TimeZoneName = DEFAULT_TIMEZONE
     severity: dict[str, Severity] = {}
     per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
     context: list[ContextDefault] = []
@@ -109,7 +116,16 @@ class Config(BaseModel):
             ok = len(parts) == 2 and all(p.isdigit() for p in parts)
             if not ok or not (0 <= int(parts[0]) <= 23 and 0 <= int(parts[1]) <= 59):
                 raise ValueError(f"{h!r} is not a time HH:MM")
-        return (f"{int(v[0][:-3]):02d}{v[0][-3:]}", f"{int(v[1][:-3]):02d}{v[1][-3:]}")
+        start, end = (f"{int(h[:-3]):02d}{h[-3:]}" for h in v)
+        if start >= end:
+            raise ValueError(f"starts at {start}, not before it ends at {end}")
+        legal_start, legal_end = LEGAL_CONTACT_HOURS
+        if start < legal_start or end > legal_end:
+            raise ValueError(
+                f"{start}–{end} is wider than the legal window {legal_start}–{legal_end}; "
+                "contact-hours may only narrow it"
+            )
+        return (start, end)
 
     def extra_pack_paths(self) -> list[Path]:
         return [self.root / p for p in self.packs]
@@ -122,6 +138,7 @@ class Config(BaseModel):
             ignore=[*self.ignore, *(ignore or [])],
             severity=self.severity,
             contact_hours=self.contact_hours,
+            timezone=self.timezone,
             organization=self.organization,
             lang=self.lang,
         )
@@ -148,6 +165,8 @@ class Config(BaseModel):
                     out["recipient"] = entry.recipient
                 if entry.channel:
                     out["channel"] = entry.channel
+                if entry.timezone:
+                    out["timezone"] = entry.timezone
         return out
 
 

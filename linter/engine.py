@@ -33,6 +33,7 @@ from .matchers import (
     normalise_term,
 )
 from .models import (
+    DEFAULT_TIMEZONE,
     Applicability,
     Decision,
     Fix,
@@ -53,8 +54,11 @@ class EngineOptions(BaseModel):
     select: list[str] = ["ALL"]
     ignore: list[str] = []
     severity: dict[str, Severity] = {}
-    #: local permitted sending window, e.g. ("08:00", "21:00"); None keeps the pack's
+    #: local permitted sending window, e.g. ("08:00", "21:00"); None keeps the pack's.
+    #: It only narrows the pack's window, never widens it.
     contact_hours: tuple[str, str] | None = None
+    #: the recipient's time zone when a message's context names none
+    timezone: str = DEFAULT_TIMEZONE
     #: organisation names used when a message's context names none
     organization: list[str] = []
     lang: str = "zh"
@@ -163,8 +167,8 @@ def _term_expander(term_sets: dict[str, list[str]]) -> Callable[[list[str]], lis
 def compile_rule(spec: RuleSpec, pack: LoadedPack, options: EngineOptions) -> CompiledRule:
     expand = _term_expander(pack.spec.term_sets)
     matcher = MATCHER_BY_KIND[spec.match.kind](spec.match, expand)  # type: ignore[arg-type]
-    if isinstance(matcher, SendTimeMatcher) and options.contact_hours:
-        matcher = matcher.with_window(*options.contact_hours)
+    if isinstance(matcher, SendTimeMatcher):
+        matcher = matcher.configured(options.contact_hours, options.timezone)
     exc = spec.exceptions
     return CompiledRule(
         spec=spec,

@@ -8,12 +8,11 @@ document them in the OpenAPI schema.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from .models import Channel, MessageContext, Recipient, Violation
+from .models import Channel, MessageContext, Recipient, SendAt, TimeZoneName, Violation
 from .report import MessageReport, Summary, ToolInfo
 
 MessageId = Annotated[str, StringConstraints(min_length=1, max_length=256)] | int
@@ -26,7 +25,16 @@ class ContextIn(BaseModel):
 
     recipient: Recipient | None = None
     channel: Channel | None = None
-    send_at: datetime | None = Field(default=None, description="ISO 8601; local time if naive")
+    send_at: SendAt | None = Field(
+        default=None,
+        description="ISO 8601 date and time; with an offset (Z, +08:00) it is converted into "
+        "timezone, without one it is read in timezone. A date alone is refused.",
+    )
+    timezone: TimeZoneName | None = Field(
+        default=None,
+        description="the recipient's IANA time zone, e.g. Asia/Shanghai (default: the "
+        "server config's timezone, else Asia/Shanghai)",
+    )
     organization: (
         Annotated[str, StringConstraints(min_length=1)]
         | list[Annotated[str, StringConstraints(min_length=1)]]

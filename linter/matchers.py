@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import time
 
 from .analysis import Analysis, Span, present
+from .models import DEFAULT_TIMEZONE, zone
 from .pack_schema import (
     NearMatch,
     Pattern,
@@ -196,22 +197,42 @@ class RequiredMatcher:
 
 
 class SendTimeMatcher:
+    """Fires when ``send_at``, on the recipient's clock, is outside ``[earliest, latest)``.
+
+    The recipient's clock is the context's ``timezone``, else the engine's default zone:
+    ``send_at`` with an offset (``Z``, ``+00:00`` …) is converted into it, a naive one is
+    read as already in it.
+    """
+
     def __init__(self, spec: SendTimeMatch, expand: Callable[[list[str]], list[str]]) -> None:
         self.earliest = time.fromisoformat(spec.earliest)
         self.latest = time.fromisoformat(spec.latest)
+        self.default_zone = DEFAULT_TIMEZONE
 
-    def with_window(self, earliest: str, latest: str) -> SendTimeMatcher:
+    def configured(
+        self, contact_hours: tuple[str, str] | None, default_zone: str
+    ) -> SendTimeMatcher:
+        """This window narrowed to ``contact_hours`` (never widened), judged in ``default_zone``.
+
+        The pack's window is the legal one: a deployment's hours can only take from it.
+        """
         clone = object.__new__(SendTimeMatcher)
-        clone.earliest, clone.latest = time.fromisoformat(earliest), time.fromisoformat(latest)
+        clone.earliest, clone.latest = self.earliest, self.latest
+        if contact_hours is not None:
+            earliest, latest = (time.fromisoformat(h) for h in contact_hours)
+            clone.earliest, clone.latest = max(self.earliest, earliest), min(self.latest, latest)
+        zone(default_zone)  # an unknown name fails here, when the engine is built
+        clone.default_zone = default_zone
         return clone
 
     def find(self, analysis: Analysis) -> list[Span]:
-        sent = analysis.context.send_at
+        context = analysis.context
+        sent = context.send_at
         if sent is None:
             return []
-        # The time is local to the recipient as given (with its offset, if any).
-        local = sent.timetz().replace(tzinfo=None)
-        if self.earliest <= local < self.latest:
+        tz = zone(context.timezone or self.default_zone)
+        local = sent.replace(tzinfo=tz) if sent.tzinfo is None else sent.astimezone(tz)
+        if self.earliest <= local.time() < self.latest:
             return []
         return [(0, 0)]
 

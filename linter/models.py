@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 
 class Severity(StrEnum):
@@ -52,6 +57,80 @@ class Decision(StrEnum):
     block = "block"
 
 
+#: The recipient's time zone when neither the message, the command line nor the config names one.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+# A date and a time of day, with seconds, fraction and offset optional: 2026-11-28T21:30,
+# 2026-11-28 21:30:00+08:00, 2026-11-28T13:30Z. No date alone, no week dates, no timestamps.
+_SEND_AT = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?"
+)
+
+
+def _send_at(value: Any) -> datetime:
+    """ISO 8601 date and time; an offset is optional, a time of day is not.
+
+    pydantic alone would take ``2026-11-28`` as midnight and ``1764343800`` as a Unix time:
+    a message's send time is judged by its hour, so either would be a silent wrong answer.
+    """
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        raise PydanticCustomError(
+            "send_at", "a date with no time of day; give e.g. 2026-11-28T21:30"
+        )
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "send_at", "needs an ISO 8601 date and time, e.g. 2026-11-28T21:30"
+        )
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise PydanticCustomError(
+            "send_at",
+            "'{value}' is a date with no time of day; give e.g. {value}T21:30",
+            {"value": text},
+        )
+    if not _SEND_AT.fullmatch(text):
+        raise PydanticCustomError(
+            "send_at",
+            "'{value}' is not an ISO 8601 date and time (e.g. 2026-11-28T21:30+08:00)",
+            {"value": text[:40]},
+        )
+    try:
+        return datetime.fromisoformat(text.replace(",", "."))
+    except ValueError as exc:
+        raise PydanticCustomError(
+            "send_at",
+            "'{value}' is not a valid date and time: {reason}",
+            {"value": text, "reason": str(exc)},
+        ) from None
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name`` (``ValueError`` naming it when there is none)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"{name!r} is not an IANA time zone name (e.g. Asia/Shanghai)") from None
+
+
+def _timezone(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("timezone", "needs an IANA time zone name, e.g. Asia/Shanghai")
+    try:
+        zone(value)
+    except ValueError as exc:
+        raise PydanticCustomError("timezone", str(exc)) from None
+    return value
+
+
+#: ``send_at`` as every boundary reads it (CLI, files, HTTP): date and time, offset optional.
+SendAt = Annotated[datetime, BeforeValidator(_send_at)]
+#: An IANA time zone name that this machine's zone database knows.
+TimeZoneName = Annotated[str, BeforeValidator(_timezone)]
+
+
 class MessageContext(BaseModel):
     """Who a message goes to, how, when, and who may sign it."""
 
@@ -59,7 +138,10 @@ class MessageContext(BaseModel):
 
     recipient: Recipient = Recipient.debtor
     channel: Channel = Channel.sms
-    send_at: datetime | None = None
+    #: when it is sent; a naive time is read in ``timezone``
+    send_at: SendAt | None = None
+    #: the recipient's IANA time zone; None: the deployment's default (``Asia/Shanghai``)
+    timezone: TimeZoneName | None = None
     #: Names the sender may sign with (e.g. the lender's registered SMS signature).
     organization: list[str] = Field(default_factory=list)
 

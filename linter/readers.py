@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".yaml", ".yml", ".json")
-CONTEXT_KEYS = ("recipient", "channel", "send_at", "organization")
+CONTEXT_KEYS = ("recipient", "channel", "send_at", "timezone", "organization")
 
 
 class ReadError(Exception):
