@@ -167,3 +167,14 @@ def test_advice_recommends_nothing_the_packs_flag(engine: Engine, rule_id: str):
         ):
             continue
         assert not flagged, (sample, [(v.rule, v.matched) for v in flagged])
+
+
+def test_the_visit_rule_title_claims_no_time_it_does_not_need(engine: Engine):
+    # ZH-THR-016 fires with no time given: its title must not say "at a stated time"
+    rule = engine.rule("ZH-THR-016")
+    assert rule is not None
+    text = "你不还钱，我们就只好去学校找他和他老师聊聊"
+    assert any(v.rule == "ZH-THR-016" for v in engine.lint(text, DEBTOR).violations)
+    title = rule.spec.message
+    assert "具体时间" not in title.zh and "stated time" not in title.en
+    assert rule.spec.name != "announced-visit"  # an announced visit is the lawful one
