@@ -19,7 +19,7 @@ from .exceptions import (
     quoted_mention,
 )
 from .fix_check import ANYWHERE, Reach, Region, reach, still_wrong
-from .fixes import applicable, apply_fixes, build_fix
+from .fixes import applicable, apply_fixes, build_fix, fix_span
 from .matchers import (
     MATCHER_BY_KIND,
     Matcher,
@@ -348,7 +348,14 @@ class Engine:
                         start=start,
                         end=end,
                         matched=text[start:end],
-                        fix=build_fix(spec.fix, prepared.text[span[0] : span[1]], context, lang),
+                        fix=build_fix(
+                            spec.fix,
+                            prepared.text[span[0] : span[1]],
+                            context,
+                            lang,
+                            text,
+                            (start, end),
+                        ),
                     )
                 )
         out.sort(key=lambda v: (v.start, v.end, v.rule))
@@ -379,9 +386,10 @@ class Engine:
         if v.fix is None or v.fix.replacement is None:
             return v
         replacement = v.fix.replacement
-        fixed = text[: v.start] + replacement + text[v.end :]
-        hi = v.start + len(replacement)
-        if self._wrong_after_fix(fixed, context, v.rule, v.start, hi, segments):
+        start, end = fix_span(v)
+        fixed = text[:start] + replacement + text[end:]
+        hi = start + len(replacement)
+        if self._wrong_after_fix(fixed, context, v.rule, start, hi, segments):
             return v.model_copy(
                 update={
                     "fix": Fix(

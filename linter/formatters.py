@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
+from .fixes import fix_span
 from .format_github import render_github
 from .format_junit import render_junit
 from .report import MessageReport, Report
@@ -49,7 +50,8 @@ def render_text(report: Report) -> str:
             if v.fix is not None:
                 fix = v.fix
                 if fix.replacement is not None:
-                    change = f"{v.matched!r} → {fix.replacement!r}"
+                    start, end = fix_span(v)
+                    change = f"{m.text[start:end]!r} → {fix.replacement!r}"
                     out.append(f"    fix ({fix.applicability.value}): {change}: {fix.description}")
                 else:
                     out.append(f"    fix (manual): {fix.description}")

@@ -22,7 +22,7 @@ from .check_run import lint_messages
 from .config import Config
 from .engine import Engine
 from .file_spans import file_span
-from .fixes import applicable, apply_fixes
+from .fixes import applicable, apply_fixes, fix_span
 from .models import Applicability, Violation
 from .readers import ReadError, SourceMessage, decode, read_text
 from .report import MessageReport
@@ -118,7 +118,7 @@ class _FileFixer:
             edits = []
             for v in applicable(m.violations, self.levels):
                 assert v.fix is not None and v.fix.replacement is not None
-                span = file_span(sm, v.start, v.end)
+                span = file_span(sm, *fix_span(v))
                 if span is None:
                     reason = NOT_VERBATIM if sm.offsets is None else BROKEN_SPAN
                     not_fixed.append(_not_fixed(m, v, reason))

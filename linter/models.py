@@ -150,6 +150,10 @@ class Fix(BaseModel):
     description: str
     replacement: str | None = None
     applicability: Applicability = Applicability.manual
+    #: the characters of the message the replacement takes the place of (the violation's
+    #: span, or the clause around it); absent when there is no replacement
+    start: int | None = None
+    end: int | None = None
 
 
 class Violation(BaseModel):

@@ -21,6 +21,7 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .models import Applicability, Category, Channel, MessageContext, Recipient, Severity
+from .script import script_of
 
 RULE_ID = r"^[A-Z]{2}-[A-Z]{2,5}-\d{3}$"
 
@@ -157,6 +158,9 @@ class FixSpec(_Strict):
     replacement: str | None = None
     #: per matched (prepared) text: its own replacement, before ``replacement``
     replacements: dict[str, str] = Field(default_factory=dict)
+    #: what the replacement takes the place of: the matched words, the whole clause around
+    #: them, or a term of address (see :mod:`linter.fixes`)
+    scope: Literal["match", "clause", "address"] = "match"
 
     @model_validator(mode="after")
     def _replacement_for_applied_fixes(self) -> FixSpec:
@@ -173,6 +177,11 @@ class TriggerExample(_Strict):
     context: MessageContext = Field(default_factory=MessageContext)
     #: the whole message after this rule's fix is applied
     fixed: str | None = None
+
+    @property
+    def traditional(self) -> bool:
+        """Is the text written in traditional characters?"""
+        return script_of(self.text) is not None
 
 
 class PassExample(_Strict):
@@ -198,6 +207,25 @@ class RuleSpec(_Strict):
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
     fix: FixSpec
     examples: Examples
+
+    @model_validator(mode="after")
+    def _fixed_examples(self) -> RuleSpec:
+        """A rule that rewrites text shows the whole fixed message, in both scripts."""
+        fix = self.fix
+        if fix.replacement is None and not fix.replacements:
+            return self
+        fixed = [ex for ex in self.examples.trigger if ex.fixed is not None]
+        if not fixed:
+            raise ValueError(
+                f"{self.id}: its fix has a replacement, so a trigger example needs 'fixed:' "
+                "(the whole message after the fix)"
+            )
+        if not any(ex.traditional for ex in fixed):
+            raise ValueError(
+                f"{self.id}: its fix has a replacement, so a trigger example in traditional "
+                "characters needs 'fixed:'"
+            )
+        return self
 
 
 class PackInfo(_Strict):

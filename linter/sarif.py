@@ -16,6 +16,7 @@ from urllib.parse import quote
 from . import __version__
 from .file_spans import file_region, file_span
 from .fingerprints import fingerprint
+from .fixes import fix_span
 from .models import Severity, Violation
 from .report import MessageReport, Report, RuleMeta, SuppressedViolation, SuppressionProblem
 
@@ -93,7 +94,7 @@ def _fixes(m: MessageReport, v: Violation, location: dict[str, Any]) -> list[dic
     fix, msg = v.fix, m.source_message
     if fix is None or fix.replacement is None or msg is None or msg.file is None:
         return []
-    span = file_span(msg, v.start, v.end)
+    span = file_span(msg, *fix_span(v))
     if span is None:
         return []  # not verbatim in the file: there are no bytes to say "replace these"
     (sl, sc), (el, ec) = msg.file.position(span[0]), msg.file.position(span[1])

@@ -21,7 +21,7 @@ BASE_RULE = """
     applies_to: {applies_to}
     fix: {fix}
     examples:
-      trigger: [{{text: "{trigger}"}}]
+      trigger: [{{text: "{trigger}"}}{fixed}]
       pass: [{{text: "无关的文字"}}]
 """
 
@@ -53,6 +53,7 @@ def make_engine(
             "applies_to": "{}",
             "fix": "{applicability: manual, description: {zh: 改写, en: rewrite}}",
             "trigger": "x",
+            "fixed": "",
             **rule,
         }
         body += BASE_RULE.format(**fields)
@@ -233,6 +234,8 @@ def test_safe_fix_is_applied_to_fixed_text(tmp_path: Path):
             "match": "{kind: terms, terms: [老赖]}",
             "category": "abusive_language",
             "fix": "{applicability: safe, replacement: '', description: {zh: 删除, en: remove}}",
+            # a rule that rewrites text shows the fixed message, in traditional characters too
+            "fixed": ", {text: 你這個老賴快還錢, fixed: 你這個快還錢}",
         },
     )
     outcome = eng.lint("你这个老赖快还钱")
@@ -248,6 +251,7 @@ def test_a_replacement_that_fails_the_packs_becomes_advice(tmp_path: Path):
         {
             "match": "{kind: terms, terms: [骗子]}",
             "fix": "{applicability: safe, replacement: 老赖, description: {zh: 换, en: swap}}",
+            "fixed": ", {text: 你這個騙子, fixed: 你這個老賴}",
         },
         {"match": "{kind: terms, terms: [老赖]}"},
     )
@@ -266,6 +270,7 @@ def test_organization_variable_in_a_fix(tmp_path: Path):
             "category": "missing_identification",
             "fix": "{applicability: unsafe, replacement: '【{organization}】',"
             " description: {zh: 加签名, en: sign}}",
+            "fixed": ", {text: 請按時還款, fixed: 【某某消費金融】請按時還款}",
         },
     )
     with_org = eng.lint("请按时还款", MessageContext(organization=["某某消费金融"]))
@@ -362,6 +367,7 @@ def test_homophone_variants_read_as_their_word_and_spans_stay_original(tmp_path:
             applies_to="{}",
             fix="{applicability: manual, description: {zh: 改, en: fix}}",
             trigger="法院",
+            fixed="",
         ),
         encoding="utf-8",
     )

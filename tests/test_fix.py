@@ -143,3 +143,22 @@ def test_a_span_across_a_block_scalar_line_break_has_no_file_span():
     assert file_span(msg, 0, 3) == (7, 10)
     assert file_region(msg, 3, 6) == (10, 15)  # 老, the newline, the indentation, 赖
     assert file_span(msg, 3, 6) is None  # replacing those characters would eat the indentation
+
+
+def test_shipped_fixes_write_sentences_in_the_script_of_the_message(capsys):
+    # the shipped packs (issue 10): no 您， after a name, traditional stays traditional,
+    # a clause rewritten whole rather than a phrase spliced into it
+    path = write(
+        "t.txt",
+        "【安信消费金融】张三你这个老赖，再不还钱\n"
+        "【安信消费金融】{name}你这个老赖赶紧还钱\n"
+        "【安信消費金融】我們就派人到你家裡找你\n"
+        "【安信消费金融】公安机关将于48小时内对您立案\n".encode(),
+    )
+    assert main(["fix", "t.txt", "--unsafe"]) == 0, capsys.readouterr()
+    assert path.read_text(encoding="utf-8") == (
+        "【安信消费金融】张三，再不还钱\n"
+        "【安信消费金融】{name}，您赶紧还钱\n"
+        "【安信消費金融】我司將通過官方客服電話與您聯繫\n"
+        "【安信消费金融】我司保留依法主张权利的权利\n"
+    )

@@ -7,6 +7,7 @@ import pytest
 from linter.analysis import analyse
 from linter.engine import Engine
 from linter.fix_check import Region, still_wrong
+from linter.fixes import apply_fixes, fix_span
 from linter.models import MessageContext
 
 CTX = MessageContext()
@@ -23,8 +24,9 @@ def fixes(engine: Engine, text: str, ctx: MessageContext):
     """Every replacement find proposes in ``text``: (fixed text, rule, lo, hi)."""
     for v in engine.find(text, ctx):
         if v.fix is not None and v.fix.replacement is not None:
-            fixed = text[: v.start] + v.fix.replacement + text[v.end :]
-            yield fixed, v.rule, v.start, v.start + len(v.fix.replacement)
+            start, end = fix_span(v)
+            fixed = text[:start] + v.fix.replacement + text[end:]
+            yield fixed, v.rule, start, start + len(v.fix.replacement)
 
 
 def region(engine: Engine, fixed: str, rule: str, lo: int, hi: int, ctx: MessageContext = CTX):
@@ -53,9 +55,9 @@ def test_an_empty_span_rule_runs_only_for_its_own_fix(engine):
 
 
 def test_a_regex_far_from_the_fix_is_skipped_and_a_near_one_is_not(engine):
-    text = "他妈的" + FILLER + "。你这个老赖，快还钱"
+    text = "他妈的" + FILLER + "。你这个老赖快还钱"
     (fixed, rule, lo, hi), *_ = [f for f in fixes(engine, text, CTX) if f[1] == "ZH-ABU-001"]
-    assert fixed.endswith("您，快还钱") and fixed.startswith("他妈的")
+    assert fixed.endswith("。您快还钱") and fixed.startswith("他妈的")
     reg, hits = region(engine, fixed, rule, lo, hi)
     swearing = engine.rule("ZH-ABU-007")
     assert "他妈" in hits  # its anchor is there, but ~90 characters from the fix
@@ -88,7 +90,7 @@ MESSAGES = [
     "【催收中心】王先生你这个老赖，再不还49,611.33元后果自负，明天派人上门找你。",
     "你们这群老赖${x}，tm的，限你们三天内还款，否则我们将起诉你们",
     "明天派人上门起诉你，你这种老赖等着法阮传票",
-    "他妈\ufeff的",
+    "他妈\ufeff的，还钱",
     "",
 ]
 
@@ -111,3 +113,67 @@ def test_both_answers_occur_among_the_messages(engine):
         for fixed, rule, lo, hi in fixes(engine, text, CTX)
     }
     assert answers == {True, False}
+
+
+# A replacement reads as a sentence in its place, in the message's script (issue 10).
+READABLE = [
+    # a phrase cannot stand in for 将于48小时内对您立案: the clause is rewritten
+    ("公安机关将于48小时内对您立案", "ZH-LEG-001", "我司保留依法主张权利的权利"),
+    (
+        "【XX金融】再不还款，我们马上起诉你！",
+        "ZH-LEG-001",
+        "【XX金融】再不还款，我司保留依法主张权利的权利！",
+    ),
+    # traditional in, traditional out, the clause rewritten
+    ("我們就派人到你家裡找你", "ZH-THR-002", "我司將通過官方客服電話與您聯繫"),
+    ("今天不还，明天派人上门", "ZH-THR-002", "今天不还，我司将通过官方客服电话与您联系"),
+    # an address that ends its clause is dropped, not made 您，
+    ("{name}你这个老赖，再不还钱就起诉你", "ZH-ABU-001", "{name}，再不还钱就起诉你"),
+    ("张三你这个老赖，再不还钱", "ZH-ABU-001", "张三，再不还钱"),
+    ("你这个废物，连这点钱都还不上", "ZH-ABU-004", "连这点钱都还不上"),
+    # after a placeholder, 您 goes after a comma
+    ("{name}你这个老赖赶紧还钱", "ZH-ABU-001", "{name}，您赶紧还钱"),
+    ("你這個老賴趕緊還錢", "ZH-ABU-001", "您趕緊還錢"),
+    ("你們這些老賴就知道躲", "ZH-ABU-001", "你們就知道躲"),
+    # a deletion that empties its clause takes the break along
+    ("他妈的，还不还钱", "ZH-ABU-007", "还不还钱"),
+    ("还不还钱，他妈的！", "ZH-ABU-007", "还不还钱！"),
+]
+
+
+@pytest.mark.parametrize(("text", "rule", "fixed"), READABLE)
+def test_a_replacement_reads_as_a_sentence_in_its_place(engine, text, rule, fixed):
+    (v,) = [v for v in engine.lint(text, CTX).violations if v.rule == rule]
+    assert v.fix is not None and v.fix.replacement is not None
+    assert apply_fixes(text, [v]) == fixed
+    assert "您，" not in fixed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "告诉你这个老赖赶紧还",  # no sentence can be made of 告诉您赶紧还 / 告诉，您…
+        "你这个老赖",  # deleting it leaves nothing
+    ],
+)
+def test_where_no_sentence_can_be_made_the_fix_is_advice(engine, text):
+    (v,) = [v for v in engine.lint(text, CTX).violations if v.rule == "ZH-ABU-001"]
+    assert v.fix is not None and v.fix.replacement is None
+    assert v.fix.applicability.value == "manual"
+
+
+def test_safe_fixes_of_a_traditional_message_stay_traditional(engine):
+    text = "【XX金融】張三你這個老賴，你他媽的到底還不還？你們這些老賴就知道躲"
+    assert engine.lint(text, CTX).fixed_text == "【XX金融】張三，你到底還不還？你們就知道躲"
+
+
+def test_a_clause_fix_is_checked_over_the_whole_clause(engine):
+    (v,) = [
+        v
+        for v in engine.lint("再不还钱，明天派人上门收拾你", CTX).violations
+        if v.rule == "ZH-THR-002"
+    ]
+    assert fix_span(v) == (5, 14)  # 明天派人上门收拾你: nothing of the threat is left
+    fixed = apply_fixes("再不还钱，明天派人上门收拾你", [v])
+    assert fixed == "再不还钱，我司将通过官方客服电话与您联系"
+    assert {x.rule for x in engine.lint(fixed, CTX).violations} <= {"ZH-ID-001"}

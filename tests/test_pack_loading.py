@@ -92,3 +92,39 @@ def test_every_shipped_pack_loads():
     assert files, "no packs shipped"
     for path in files:
         assert load_pack(path).spec.rules
+
+
+REWRITING_FIX = "fix: {applicability: safe, replacement: 您, description: {zh: 改写, en: rewrite}}"
+
+
+@pytest.mark.parametrize(
+    ("examples", "reason"),
+    [
+        # no example shows the fixed message
+        ("trigger: [{text: 明天上门}]", "a trigger example needs 'fixed:'"),
+        # one does, but none in traditional characters
+        (
+            "trigger: [{text: 明天上门, fixed: 明天您}]",
+            "a trigger example in traditional characters needs 'fixed:'",
+        ),
+        # a traditional example without fixed: does not count
+        (
+            "trigger: [{text: 明天上门, fixed: 明天您}, {text: 明天上門}]",
+            "a trigger example in traditional characters needs 'fixed:'",
+        ),
+    ],
+)
+def test_a_rewriting_fix_needs_fixed_examples_in_both_scripts(
+    tmp_path: Path, examples: str, reason: str
+):
+    text = GOOD_RULE.replace(
+        "fix: {applicability: manual, description: {zh: 改写, en: rewrite}}", REWRITING_FIX
+    ).replace("trigger: [{text: 明天上门}]", examples)
+    path = write(tmp_path, text)
+    with pytest.raises(PackError) as err:
+        load_pack(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}:3: rules[0]: ZH-DEM-001: "), message
+    assert reason in message
+    both = "trigger: [{text: 明天上门, fixed: 明天您}, {text: 明天上門, fixed: 明天您}]"
+    assert load_pack(write(tmp_path, text.replace(examples, both)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import opencc
@@ -111,3 +112,69 @@ def test_ordinary_and_compliant_messages_raise_nothing(engine: Engine):
         if raised:
             flagged.append(f"{item['id']} {raised}")
     assert not flagged, "\n".join(flagged)
+
+
+DEBTOR = MessageContext()
+
+
+@pytest.mark.parametrize(
+    ("text", "threat"),
+    [
+        # announced with an appointment or consent: the lawful visit the advice names
+        (
+            "【XX消费金融】您的借款已逾期30天。我司将安排工作人员上门拜访，拜访前会提前与您电话预约。",
+            False,
+        ),
+        ("【XX银行】您的借款已逾期，经您同意后，我行将安排两名工作人员上门核实情况。", False),
+        (
+            "【XX消費金融】您的借款已逾期。我司將安排工作人員上門拜訪，拜訪前會提前與您電話預約。",
+            False,
+        ),
+        # notice given, but with a condition, a date, the workplace or no notice at all
+        ("【XX消费金融】再不还钱我们就派人上门，上门前会提前电话通知你。", True),
+        ("【XX消费金融】您已逾期，明天派人上门拜访，会提前与您电话预约。", True),
+        ("【XX消费金融】我们会提前通知您，然后今晚就过来你家门口等你。", True),
+        ("【XX消费金融】工作人员将不另行通知，直接上门拜访，拜访前会提前与您电话预约。", True),
+        # a notice in another sentence switches nothing off
+        ("【XX消费金融】今天不还，明天派人上门。我司拜访前会提前与您电话预约。", True),
+    ],
+)
+def test_an_announced_visit_is_no_threat_and_a_pressing_one_is(engine: Engine, text, threat):
+    found = {v.rule for v in engine.lint(text, DEBTOR).violations if v.category == Category.threat}
+    assert bool(found) == threat, found
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
+
+
+@pytest.mark.parametrize("rule_id", [rule.id for _, rule in RULES])
+def test_advice_recommends_nothing_the_packs_flag(engine: Engine, rule_id: str):
+    """Every sample a fix recommends (its replacement, the wording its advice quotes) passes
+    the packs in a signed message to the debtor. A quote the rule itself flags is the word
+    the advice says to delete (删除“老赖”), not a sample."""
+    rule = engine.rule(rule_id)
+    assert rule is not None
+    fix = rule.spec.fix
+    samples = _QUOTED.findall(fix.description.zh) + [
+        r for r in (fix.replacement, *fix.replacements.values()) if r
+    ]
+    for sample in samples:
+        sample = sample.replace("{organization}", "XX消费金融")
+        text = sample + "请按时还款。" if sample.startswith("【") else "【XX消费金融】" + sample
+        flagged = [v for v in engine.lint(text, DEBTOR).violations if v.severity != Severity.info]
+        if any(v.rule == rule_id for v in flagged) and sample in _QUOTED.findall(
+            fix.description.zh
+        ):
+            continue
+        assert not flagged, (sample, [(v.rule, v.matched) for v in flagged])
+
+
+def test_the_visit_rule_title_claims_no_time_it_does_not_need(engine: Engine):
+    # ZH-THR-016 fires with no time given: its title must not say "at a stated time"
+    rule = engine.rule("ZH-THR-016")
+    assert rule is not None
+    text = "你不还钱，我们就只好去学校找他和他老师聊聊"
+    assert any(v.rule == "ZH-THR-016" for v in engine.lint(text, DEBTOR).violations)
+    title = rule.spec.message
+    assert "具体时间" not in title.zh and "stated time" not in title.en
+    assert rule.spec.name != "announced-visit"  # an announced visit is the lawful one
