@@ -26,6 +26,9 @@ BYPASSES = [
     ("【XX小贷】我们会“上门拜访”，请尽快还款。投诉电话95555", "threat"),
     ("【XX小贷】再不还钱，我们就“上门”找你。投诉电话95555", "threat"),
     ("【XX小贷】你就是个“老赖”！如有疑问请致电95555", "abusive_language"),
+    # a label in scare quotes inside an address form (the regex read the quote as a break)
+    ("【XX小贷】你就是个“骗子”，快还钱。投诉电话95555", "abusive_language"),
+    ("【XX小贷】你这个“废物”，快还钱。", "abusive_language"),
     # … an anti-fraud line or a "we never" sentence elsewhere
     ("【XX小贷】再不还钱就“找人收拾你”。反诈提醒：谨防诈骗。", "threat"),
     ("【XX小贷】再不还钱就“打断你的腿”。我司从不采用暴力催收。", "threat"),
@@ -58,6 +61,7 @@ MENTIONS = [
     "【XX银行】我们收到您关于催收员称您“老赖”的投诉，已对相关人员严肃处理，特此致歉。",
     "【XX银行】关于您投诉外包人员称要“上门找您家人”一事，我司已终止与该机构的合作。",
     "【XX银行】我们注意到有人以“不还钱就找你家人”“发到你朋友圈”等话术威胁用户，欢迎举报。",
+    "【XX银行】如出现“你这个废物”“你就是个骗子”等用语请投诉。",
 ]
 
 
