@@ -172,8 +172,7 @@ def quoted_mention(text: str, span: Span) -> bool:
 
 _SCOPE_BREAK: dict[str, re.Pattern[str]] = {
     "sentence": _SENTENCE_BREAK,
-    # a colon stays inside: 反诈提醒：有人冒充法院 is one clause
-    "clause": re.compile(r"[，,；;。！？!?\n]|但是|但|不过|可是|否则|要不然|不然"),
+    "clause": re.compile(r"[，,；;:：。！？!?\n]|但是|但|不过|可是|否则|要不然|不然"),
 }
 
 

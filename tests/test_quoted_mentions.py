@@ -45,6 +45,12 @@ BYPASSES = [
     # … in another clause of the same sentence
     ("【XX小贷】我司从不采用暴力催收，但你再不还钱就找人收拾你。", "threat"),
     ("【XX小贷】如遇暴力催收请投诉，不还钱就爆你通讯录。", "threat"),
+    ("【XX小贷】我司承诺不会上门，但再不还钱就上门找你。", "threat"),
+    ("【XX小贷】我司承诺不会向家人透露，但再不还钱就告诉你家人。", "third_party_disclosure"),
+    ("【XX小贷】再不还钱就找人收拾你，谨防诈骗。", "threat"),
+    ("【XX小贷】反诈提醒：再不还钱就找人收拾你。", "threat"),
+    ("【XX小贷】关于您反馈的问题，再不还钱就找人收拾你。", "threat"),
+    ("【XX小贷】请将欠款转入个人账户6222000011112222，谨防诈骗。", "missing_identification"),
 ]  # fmt: skip
 
 #: warnings and replies that quote or describe the words: no error, no warning
@@ -62,6 +68,9 @@ MENTIONS = [
     "【XX银行】关于您投诉外包人员称要“上门找您家人”一事，我司已终止与该机构的合作。",
     "【XX银行】我们注意到有人以“不还钱就找你家人”“发到你朋友圈”等话术威胁用户，欢迎举报。",
     "【XX银行】如出现“你这个废物”“你就是个骗子”等用语请投诉。",
+    # a promise answers the reader's worry in the clause before it
+    "【XX银行】您在电话中担心我们会上门，我们承诺不会上门，请通过App还款。",
+    "【XX银行】您担心我们会联系您的家人，我们保证不会向您的家人透露任何信息。",
 ]
 
 
