@@ -16,7 +16,9 @@ from .exceptions import (
     allowed_by_phrase,
     cue_before,
     cue_inside,
+    overlaps_any,
     quoted_mention,
+    scope_region,
 )
 from .fix_check import ANYWHERE, Reach, Region, reach, still_wrong
 from .fixes import applicable, apply_fixes, build_fix, fix_span
@@ -43,7 +45,7 @@ from .models import (
     decide,
 )
 from .pack_loader import LoadedPack, PackError, load_pack, pack_files, shipped_pack_dir
-from .pack_schema import PassExample, RuleSpec, TriggerExample
+from .pack_schema import PassExample, RuleSpec, Scope, TriggerExample
 from .regex_prefilter import required_literals, sample_cost
 from .tokens import Tokenizer
 
@@ -72,6 +74,14 @@ def selector_matches(selector: str, rule: RuleSpec) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class ScopedFinder:
+    """An ``unless`` pattern and how near the match it must stand (see UnlessPattern)."""
+
+    finder: PatternFinder
+    scope: Scope
+
+
 @dataclass
 class CompiledRule:
     spec: RuleSpec
@@ -80,7 +90,7 @@ class CompiledRule:
     severity: Severity
     matcher: Matcher
     allow: list[str]
-    unless: PatternFinder | None
+    unless: list[ScopedFinder]
     requires: PatternFinder | None
     #: strings one of which must be among a message's term hits for this rule to find
     #: anything (None: the rule always runs, e.g. a signature or an absence check)
@@ -100,14 +110,22 @@ class CompiledRule:
             return []
         if self.requires is not None and not self.requires.find(analysis):
             return []
-        if self.unless is not None and self.unless.find(analysis):
-            return []
+        text = analysis.text
+        # unless-spans by scope; a message-wide one switches the rule off here
+        near: list[tuple[Scope, list[Span]]] = []
+        for u in self.unless:
+            found = u.finder.find(analysis)
+            if found and u.scope == "message":
+                return []
+            if found:
+                near.append((u.scope, found))
         if not isinstance(self.matcher, NearMatcher):
             spans = _outermost(spans)
         exc = self.spec.exceptions
-        text = analysis.text
         kept = []
         for span in spans:
+            if any(overlaps_any(scope_region(text, span, sc), found) for sc, found in near):
+                continue
             if span[0] == span[1]:
                 kept.append(span)  # an absence or a send time: nothing to negate
                 continue
@@ -177,7 +195,7 @@ def compile_rule(spec: RuleSpec, pack: LoadedPack, options: EngineOptions) -> Co
         severity=options.severity.get(spec.id, spec.severity),
         matcher=matcher,
         allow=[normalise_term(a) for a in expand(exc.allow)],
-        unless=PatternFinder(exc.unless, expand) if exc.unless else None,
+        unless=[ScopedFinder(PatternFinder(u, expand), u.scope) for u in exc.unless],
         requires=PatternFinder(exc.requires, expand) if exc.requires else None,
     )
 
@@ -187,7 +205,9 @@ def _finders(rule: CompiledRule) -> Iterable[PatternFinder]:
     for attr in ("finder", "first", "second", "present"):
         if isinstance(found := getattr(m, attr, None), PatternFinder):
             yield found
-    yield from (f for f in (rule.unless, rule.requires) if f is not None)
+    yield from (u.finder for u in rule.unless)
+    if rule.requires is not None:
+        yield rule.requires
 
 
 def _triggers(matcher: Matcher) -> frozenset[str] | None:

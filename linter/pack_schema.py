@@ -128,6 +128,23 @@ Match = Annotated[
 ]
 
 
+#: where an ``unless`` pattern must stand to switch a match off: in the match's clause
+#: (between ，；。！？ or 但/不过/否则), in its sentence (between 。！？ or a line break),
+#: or anywhere in the message
+Scope = Literal["clause", "sentence", "message"]
+
+
+class UnlessPattern(Pattern):
+    """An ``unless`` pattern and how far from the match it may stand (default: sentence).
+
+    A complaints hotline, an anti-fraud slogan or a "we never …" promise in another
+    sentence says nothing about this one: only ``scope: message`` patterns describe the
+    whole message (a court's signature, an official contact channel, the recipient's role).
+    """
+
+    scope: Scope = "sentence"
+
+
 class Exceptions(_Strict):
     #: drop a match with a negation cue (不会, 并未 …) just before it in the same clause
     negation: bool = True
@@ -140,10 +157,18 @@ class Exceptions(_Strict):
     in_signature: bool = False
     #: phrases that contain a match and make it harmless (上门服务 for 上门)
     allow: list[str] = Field(default_factory=list)
-    #: the rule does not fire when the message contains this anywhere
-    unless: Pattern | None = None
-    #: the rule fires only when the message also contains this somewhere
+    #: a match is dropped when one of these stands in its clause / sentence (``scope``,
+    #: default sentence), or anywhere in the message (``scope: message``)
+    unless: list[UnlessPattern] = Field(default_factory=list)
+    #: the rule fires only when the message also contains this somewhere; a condition on
+    #: what the whole message is (about a debt, addressed to someone), never a switch-off
     requires: Pattern | None = None
+
+    @field_validator("unless", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        """``unless: {pattern: …}`` is a list of one."""
+        return [value] if isinstance(value, dict) else value
 
 
 class AppliesTo(_Strict):

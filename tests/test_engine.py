@@ -8,6 +8,7 @@ import pytest
 
 from linter.engine import Engine, EngineOptions, build_engine
 from linter.models import Decision, MessageContext
+from linter.pack_loader import PackError
 
 BASE_RULE = """
   - id: {id}
@@ -129,7 +130,7 @@ def test_allow_phrase_covers_the_match(tmp_path: Path):
     assert spans(eng, "派人上门") == ["上门"]
 
 
-def test_unless_and_requires_look_at_the_whole_message(tmp_path: Path):
+def test_requires_looks_at_the_whole_message_and_unless_at_the_sentence(tmp_path: Path):
     eng = make_engine(
         tmp_path,
         {
@@ -139,7 +140,49 @@ def test_unless_and_requires_look_at_the_whole_message(tmp_path: Path):
     )
     assert spans(eng, "逾期将列入黑名单") == ["黑名单"]
     assert spans(eng, "列入黑名单") == []  # requires 逾期
-    assert spans(eng, "新闻：逾期者被列入黑名单") == []  # unless 新闻
+    assert spans(eng, "您已逾期。将列入黑名单") == ["黑名单"]  # requires: anywhere
+    assert spans(eng, "新闻：逾期者被列入黑名单") == []  # unless 新闻, in its sentence
+    # an unless in another sentence says nothing about this one
+    assert spans(eng, "逾期将列入黑名单。更多新闻请关注公众号") == ["黑名单"]
+
+
+def test_unless_scope_clause_sentence_message(tmp_path: Path):
+    eng = make_engine(
+        tmp_path,
+        {
+            "match": "{kind: terms, terms: [收拾你]}",
+            "exceptions": "{unless: [{terms: [谨防], scope: clause}, {terms: [我行从不]},"
+            " {pattern: '^新闻', scope: message}]}",
+        },
+    )
+    assert spans(eng, "谨防有人说收拾你") == []  # clause
+    assert spans(eng, "谨防诈骗，再不还钱就收拾你") == ["收拾你"]  # another clause
+    assert spans(eng, "我行从不这样，说收拾你的是骗子") == []  # sentence (the default)
+    assert spans(eng, "我行从不这样。再不还钱就收拾你") == ["收拾你"]  # another sentence
+    assert spans(eng, "新闻：某公司。有人扬言收拾你") == []  # message
+
+
+def test_an_absence_has_no_clause_so_any_unless_applies(tmp_path: Path):
+    eng = make_engine(
+        tmp_path,
+        {
+            "match": "{kind: required, present: {terms: [客服]}}",
+            "exceptions": "{unless: {terms: [退订], scope: clause}}",
+        },
+    )
+    assert len(spans(eng, "您已逾期。请还款")) == 1
+    assert spans(eng, "您已逾期。请还款，回t退订") == []
+
+
+def test_an_unknown_unless_scope_names_the_field(tmp_path: Path):
+    with pytest.raises(PackError, match=r"unless\[0\]\.scope"):
+        make_engine(
+            tmp_path,
+            {
+                "match": "{kind: terms, terms: [上门]}",
+                "exceptions": "{unless: {terms: [新闻], scope: paragraph}}",
+            },
+        )
 
 
 def test_near_finds_two_sets_in_order_within_one_clause(tmp_path: Path):
