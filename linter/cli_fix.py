@@ -22,7 +22,7 @@ from .formatters import FORMATTERS
 from .inplace import FilePlan, NotFixed, plan_file
 from .lint_run import read_inputs
 from .models import Applicability
-from .readers import ReadError, SkippedFile, expand_paths
+from .readers import ReadError, decode, expand_paths
 from .report import FileProblem, Report
 
 
@@ -38,8 +38,8 @@ def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) 
 
 
 def _diff(plan: FilePlan) -> str:
-    before = plan.before.decode("utf-8-sig").splitlines(keepends=True)
-    after = plan.after.decode("utf-8-sig").splitlines(keepends=True)
+    before = decode(str(plan.path), plan.before)[0].splitlines(keepends=True)
+    after = decode(str(plan.path), plan.after)[0].splitlines(keepends=True)
     name = Path(plan.path).as_posix()
     out = []
     for line in difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"):
@@ -67,8 +67,6 @@ def _plans(
             plans.append(plan_file(path, engine, config, overrides, levels))
         except ReadError as exc:
             problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
-        except SkippedFile as exc:
-            problems.append(FileProblem(source=str(path), level="warning", message=str(exc)))
         except OSError as exc:
             problems.append(FileProblem(source=str(path), message=f"cannot read: {exc.strerror}"))
     return plans, problems

@@ -15,7 +15,7 @@ from .config import Config
 from .engine import Engine, selector_matches
 from .matchers import RuleTimeout
 from .models import MessageContext, Violation, decide
-from .readers import ReadError, SkippedFile, SourceMessage, expand_paths, read_file
+from .readers import ReadError, SourceMessage, expand_paths, read_file
 from .report import FileProblem, MessageReport
 
 
@@ -79,8 +79,6 @@ def read_inputs(paths: list[Path]) -> tuple[list[SourceMessage], list[FileProble
             messages.extend(read_file(path, line_errors))
         except ReadError as exc:
             problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
-        except SkippedFile as exc:
-            problems.append(FileProblem(source=str(path), level="warning", message=str(exc)))
         problems.extend(
             FileProblem(source=e.source, line=e.line, message=e.reason) for e in line_errors
         )

@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from .read_encoding import Encoding, Undecodable, decode_bytes
+
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".yaml", ".yml", ".json")
 CONTEXT_KEYS = ("recipient", "channel", "send_at", "organization")
 
@@ -30,10 +32,6 @@ class ReadError(Exception):
     def __init__(self, source: str, line: int | None, reason: str) -> None:
         self.source, self.line, self.reason = source, line, reason
         super().__init__(f"{source}:{line}: {reason}" if line else f"{source}: {reason}")
-
-
-class SkippedFile(Exception):
-    """Not text we can lint (binary, not UTF-8): a warning, not an error."""
 
 
 @dataclass
@@ -250,13 +248,12 @@ def read_text_message(source: SourceFile, name: str) -> list[SourceMessage]:
     ]
 
 
-def decode(path: str, raw: bytes) -> str:
-    if b"\x00" in raw[:8192]:
-        raise SkippedFile(f"{path}: binary file, skipped")
+def decode(path: str, raw: bytes) -> tuple[str, Encoding]:
+    """A file's text and its encoding (see read_encoding); unreadable bytes are a ReadError."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SkippedFile(f"{path}: not UTF-8 text, skipped") from None
+        return decode_bytes(raw)
+    except Undecodable as exc:
+        raise ReadError(path, None, str(exc)) from None
 
 
 def read_file(path: Path, errors: list[ReadError]) -> list[SourceMessage]:
@@ -266,7 +263,7 @@ def read_file(path: Path, errors: list[ReadError]) -> list[SourceMessage]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ReadError(shown, None, f"cannot read: {exc.strerror}") from None
-    return read_text(shown, decode(shown, raw), path, errors)
+    return read_text(shown, decode(shown, raw)[0], path, errors)
 
 
 def read_text(shown: str, text: str, path: Path, errors: list[ReadError]) -> list[SourceMessage]:
