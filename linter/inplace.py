@@ -24,13 +24,14 @@ from .engine import Engine
 from .file_spans import file_span
 from .fixes import applicable, apply_fixes
 from .models import Applicability, Violation
-from .readers import ReadError, SourceMessage, decode, read_text
+from .readers import ReadError, SourceMessage, decode, read_file, read_text
 from .report import MessageReport
 from .suppressions import apply_suppressions
 
 MAX_PASSES = 5
 NOT_VERBATIM = "the message is not written verbatim in the file (escapes or folding): fix by hand"
 BROKEN_SPAN = "the text to replace is split across lines of a block scalar: fix by hand"
+SPREADSHEET = "a spreadsheet is not rewritten: fix the cell by hand"
 READS_BACK_WRONG = "the fixed text would not read back the same from the file: fix by hand"
 
 
@@ -170,6 +171,8 @@ def plan_file(
     levels: Collection[Applicability],
 ) -> FilePlan:
     """What fixing ``path`` would write. Raises ReadError as the readers do."""
+    if path.suffix.lower() == ".xlsx":
+        return _spreadsheet_plan(path, engine, config, overrides, levels)
     raw = path.read_bytes()
     text, encoding = decode(str(path), raw)
     writes_back = encoding.encode(text) == raw
@@ -184,4 +187,23 @@ def plan_file(
         if not writes_back:  # bytes with two readings in this encoding: never rewrite them
             raise ReadError(str(path), None, f"{encoding.label} that would not write back as read")
         plan.after = encoding.encode(text)
+    return plan
+
+
+def _spreadsheet_plan(
+    path: Path,
+    engine: Engine,
+    config: Config,
+    overrides: dict[str, Any],
+    levels: Collection[Applicability],
+) -> FilePlan:
+    """A workbook is never rewritten: each fix it could take is reported as not fixed."""
+    reports, _ = lint_messages(engine, config, read_file(path, []), overrides)
+    apply_suppressions(reports, engine, {str(path): config.ignored_for(str(path))})
+    plan = FilePlan(path, b"", b"")
+    plan.not_fixed = [
+        _not_fixed(m, v, SPREADSHEET)
+        for m in reports
+        for v in applicable(m.violations, set(levels))
+    ]
     return plan
