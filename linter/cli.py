@@ -13,7 +13,7 @@ from .cli_fix import add_parser as add_fix_parser
 from .cli_serve import add_parser as add_serve_parser
 from .config import Config, ConfigError, load_config
 from .engine import Engine, build_engine
-from .pack_loader import PackError
+from .pack_loader import PackError, pack_files
 from .rule_tests import run_rule_examples
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
@@ -42,16 +42,28 @@ def _engine(args: argparse.Namespace) -> tuple[Engine, Config]:
     return engine, config
 
 
+def _named_pack_files(paths: list[Path]) -> list[Path]:
+    """Pack files named on the command line, folders expanded as ``--pack`` expands them."""
+    files: list[Path] = []
+    for path in paths:
+        found = pack_files([path])
+        if path.is_dir() and not found:
+            raise UsageError(f"{path}: no pack file (.yaml/.yml) in this folder")
+        files += found
+    return files
+
+
 def cmd_test_rules(args: argparse.Namespace) -> int:
     engine, _ = _engine(args)
     only: set[str] | None = None
     if args.packs:
+        named = _named_pack_files(args.packs)
         loaded = {str(Path(p.path).resolve()): p.path for p in engine.packs}
-        missing = [p for p in args.packs if str(p.resolve()) not in loaded]
+        missing = [p for p in named if str(p.resolve()) not in loaded]
         if missing:  # packs named here that the config did not load: add them
             engine = build_engine([*args.pack, *missing], engine.options)
             loaded = {str(Path(p.path).resolve()): p.path for p in engine.packs}
-        only = {loaded[str(p.resolve())] for p in args.packs}
+        only = {loaded[str(p.resolve())] for p in named}
     report = run_rule_examples(engine, only)
     for f in report.failures:
         print(f"FAIL {f.rule} ({f.pack_path}) {f.kind}[{f.index}]: {f.reason}")
@@ -105,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("test-rules", help="run the examples embedded in packs")
     _add_common(p)
-    p.add_argument("packs", nargs="*", type=Path, help="only these pack files")
+    p.add_argument("packs", nargs="*", type=Path, help="only these pack files or folders")
     p.set_defaults(func=cmd_test_rules)
 
     add_fix_parser(sub, _add_common)

@@ -13,10 +13,10 @@ from pydantic import ValidationError
 from . import check_run
 from .baseline import BaselineError
 from .formatters import FORMATTERS
-from .lint_run import read_inputs
+from .lint_run import empty_folder_problems, find_files, nothing_to_lint, read_inputs
 from .models import MessageContext
-from .readers import expand_paths, read_stdin
-from .report import FileProblem
+from .readers import read_stdin
+from .report import FileProblem, Report
 
 FAIL_LEVELS = check_run.FAIL_LEVELS
 
@@ -41,13 +41,26 @@ def add_lint_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in FILE")
 
 
+def add_input_options(p: argparse.ArgumentParser) -> None:
+    """Which files of the folders named are read: shared by check and fix."""
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out files and folders matching this gitignore-style glob (repeatable); "
+        "paths named on the command line are still read",
+    )
+
+
 def add_check_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
     p = sub.add_parser("check", help="lint files, folders (recursively) or stdin")
     add_common(p)
     p.add_argument("paths", nargs="*", default=[], help="files or folders; - for stdin")
     p.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     add_lint_options(p)
-    p.add_argument("--stdin-format", choices=["txt", "jsonl"], default="txt")
+    add_input_options(p)
+    p.add_argument("--stdin-format", choices=["txt", "jsonl", "csv"], default="txt")
     p.add_argument("--output", "-o", type=Path, help="write the report here instead of stdout")
     p.add_argument(
         "--update-baseline",
@@ -85,19 +98,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     engine, config = _engine(args)
     overrides = cli_overrides(args)
     problems: list[FileProblem] = []
+    files: list[Path] = []
     if args.paths == ["-"]:
         messages, errors = read_stdin(sys.stdin.read(), args.stdin_format)
         problems += [FileProblem(source="<stdin>", line=e.line, message=e.reason) for e in errors]
     elif "-" in args.paths:
         raise UsageError("'-' (stdin) cannot be mixed with paths")
     else:
-        messages, problems = read_inputs([Path(p) for p in args.paths])
+        found = find_files([Path(p) for p in args.paths], config, engine, args.exclude)
+        if not found.files:
+            raise UsageError(nothing_to_lint(args.paths))
+        files = found.files
+        messages, problems = read_inputs(files)
+        problems += empty_folder_problems(found)
     options = check_run.RunOptions(
         overrides=overrides,
         fail_on=args.fail_on or config.fail_on,
         ignore=args.ignore or [],
         baseline=args.baseline,
-        files=[str(f) for f in expand_paths([Path(p) for p in args.paths]) if str(f) != "-"],
+        files=[str(f) for f in files],
         update_baseline=args.update_baseline,
     )
     try:
@@ -113,6 +132,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     for p in report.problems:  # errors also go to stderr, one line each, whatever the format
         where = f"{p.source}:{p.line}" if p.line else p.source
         print(f"msglint: {p.level}: {where}: {p.message}", file=sys.stderr)
-    for note in result.notes:
+    for note in [*result.notes, *no_message_note(report, files)]:
         print(f"msglint: {note}", file=sys.stderr)
     return check_run.exit_code(report)
+
+
+def no_message_note(report: Report, files: list[Path]) -> list[str]:
+    """Files were read but held no message: say so rather than print a quiet zero."""
+    if files and not report.messages and not report.problems:
+        n = len(files)
+        return [f"warning: no message found in the {n} file{'s' if n != 1 else ''} read"]
+    return []

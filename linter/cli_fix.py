@@ -17,12 +17,12 @@ from typing import Any, TextIO
 from . import check_run
 from .atomic import write_atomic
 from .baseline import BaselineError
-from .cli_check import add_lint_options, cli_overrides
+from .cli_check import add_input_options, add_lint_options, cli_overrides, no_message_note
 from .formatters import FORMATTERS
 from .inplace import FilePlan, NotFixed, plan_file
-from .lint_run import read_inputs
+from .lint_run import empty_folder_problems, find_files, nothing_to_lint, read_inputs
 from .models import Applicability
-from .readers import ReadError, SkippedFile, expand_paths
+from .readers import ReadError, decode
 from .report import FileProblem, Report
 
 
@@ -34,12 +34,13 @@ def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) 
     p.add_argument("--unsafe", action="store_true", help="also apply unsafe fixes")
     p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="what remains")
     add_lint_options(p)
+    add_input_options(p)
     p.set_defaults(func=cmd_fix)
 
 
 def _diff(plan: FilePlan) -> str:
-    before = plan.before.decode("utf-8-sig").splitlines(keepends=True)
-    after = plan.after.decode("utf-8-sig").splitlines(keepends=True)
+    before = decode(str(plan.path), plan.before)[0].splitlines(keepends=True)
+    after = decode(str(plan.path), plan.after)[0].splitlines(keepends=True)
     name = Path(plan.path).as_posix()
     out = []
     for line in difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"):
@@ -53,13 +54,13 @@ def _not_fixed_line(n: NotFixed) -> str:
 
 
 def _plans(
-    args: argparse.Namespace, engine: Any, config: Any
+    args: argparse.Namespace, engine: Any, config: Any, files: list[Path]
 ) -> tuple[list[FilePlan], list[FileProblem]]:
     levels = {Applicability.safe} | ({Applicability.unsafe} if args.unsafe else set())
     overrides = cli_overrides(args)
     plans: list[FilePlan] = []
     problems: list[FileProblem] = []
-    for path in expand_paths(args.paths):
+    for path in files:
         if not path.exists():
             problems.append(FileProblem(source=str(path), message="no such file or folder"))
             continue
@@ -67,8 +68,6 @@ def _plans(
             plans.append(plan_file(path, engine, config, overrides, levels))
         except ReadError as exc:
             problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
-        except SkippedFile as exc:
-            problems.append(FileProblem(source=str(path), level="warning", message=str(exc)))
         except OSError as exc:
             problems.append(FileProblem(source=str(path), message=f"cannot read: {exc.strerror}"))
     return plans, problems
@@ -95,7 +94,11 @@ def cmd_fix(args: argparse.Namespace) -> int:
     from .cli import UsageError, _engine
 
     engine, config = _engine(args)
-    plans, plan_problems = _plans(args, engine, config)
+    found = find_files(list(args.paths), config, engine, args.exclude)
+    if not found.files:
+        raise UsageError(nothing_to_lint(args.paths))
+    plans, plan_problems = _plans(args, engine, config, found.files)
+    plan_problems += empty_folder_problems(found)
     changed = [p for p in plans if p.changed]
     fixes = sum(p.applied for p in changed)
     not_fixed = [n for p in plans for n in p.not_fixed]
@@ -116,13 +119,14 @@ def cmd_fix(args: argparse.Namespace) -> int:
         print(f"fixed {plan.applied} in {plan.path}", file=log)
     for n in not_fixed:
         print(_not_fixed_line(n), file=log)
-    messages, problems = read_inputs(list(args.paths))
+    messages, problems = read_inputs(found.files)
+    problems += empty_folder_problems(found)
     options = check_run.RunOptions(
         overrides=cli_overrides(args),
         fail_on=args.fail_on or config.fail_on,
         ignore=args.ignore or [],
         baseline=args.baseline,
-        files=[str(f) for f in expand_paths([Path(p) for p in args.paths]) if str(f) != "-"],
+        files=[str(f) for f in found.files],
     )
     try:
         result = check_run.run(engine, config, messages, problems, options)
@@ -131,7 +135,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     report = result.report
     sys.stdout.write(FORMATTERS[args.format](report) + "\n")
     _print_problems(report.problems)
-    for note in result.notes:
+    for note in [*result.notes, *no_message_note(report, found.files)]:
         print(f"msglint: {note}", file=sys.stderr)
     remaining = report.summary.violations
     summary = f"fixed {fixes} in {len(changed)} files, {remaining} violations remain"

@@ -7,6 +7,7 @@ Keys (TOML, kebab-case)::
     fail-on = "error"                # error | warning | info | never
     organization = ["XX消费金融"]     # names the sender may sign with
     packs = ["compliance/packs"]     # extra pack files or folders (relative to this file)
+    exclude = ["rules/", "*.schema.json"]  # gitignore globs left out of folder walks
     lang = "zh"                      # language of messages and fixes: zh | en
     contact-hours = ["08:00", "21:00"]  # narrows the packs' legal window, never widens it
     timezone = "Asia/Shanghai"       # recipients' IANA time zone when a message names none
@@ -28,8 +29,6 @@ Keys (TOML, kebab-case)::
 from __future__ import annotations
 
 import contextlib
-import fnmatch
-import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -40,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .engine import EngineOptions
 from .models import DEFAULT_TIMEZONE, Channel, Recipient, Severity, TimeZoneName
+from .walk import glob_spec
 
 CONFIG_NAMES = ("msglint.toml", ".msglint.toml")
 FailOn = Literal["error", "warning", "info", "never"]
@@ -95,6 +95,8 @@ class Config(BaseModel):
     fail_on: FailOn = Field(default="error", alias="fail-on")
     organization: list[str] = []
     packs: list[str] = []
+    #: gitignore-style globs (relative to this file) that folder walks leave out
+    exclude: list[str] = []
     lang: Literal["zh", "en"] = "zh"
     contact_hours: tuple[str, str] | None = Field(default=None, alias="contact-hours")
     timezone: TimeZoneName = DEFAULT_TIMEZONE
@@ -179,34 +181,9 @@ def _relative_to(root: Path, path: str) -> str:
     return PurePosixPath(p.as_posix()).as_posix()
 
 
-@lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    out = ""
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out += "(?:.*/)?"
-            i += 3
-        elif pattern.startswith("**", i):
-            out += ".*"
-            i += 2
-        elif pattern[i] == "*":
-            out += "[^/]*"
-            i += 1
-        elif pattern[i] == "?":
-            out += "[^/]"
-            i += 1
-        else:
-            out += re.escape(pattern[i])
-            i += 1
-    return re.compile(out + r"\Z")
-
-
 def _glob(path: str, pattern: str) -> bool:
-    """gitignore-like: ``**`` crosses folders, a pattern without ``/`` matches the file name."""
-    if "/" not in pattern:
-        return fnmatch.fnmatchcase(PurePosixPath(path).name, pattern)
-    return _glob_regex(pattern.removeprefix("./")).match(path) is not None
+    """gitignore patterns (pathspec): ``**`` crosses folders, no ``/`` matches at any depth."""
+    return glob_spec((pattern,)).match_file(path)
 
 
 def _read(path: Path) -> dict[str, Any]:

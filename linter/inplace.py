@@ -5,14 +5,14 @@ A violation's span (offsets into the message text) goes to file characters throu
 folded scalar) or a span broken by a block scalar's line break cannot be fixed in place and
 is reported, never guessed. Every edited file is read back: each fixed message must read as
 its fixed text and every other message as before, or that message's fixes are not applied
-(a replacement with a quote in a quoted scalar, say). Text is decoded and encoded as UTF-8
-(a BOM kept), so every byte outside the spans — comments, key order, quoting, newlines —
-stays as it was. Several passes, as a fix can make room for another one.
+(a replacement with a quote in a quoted scalar, say). Text is written back in the encoding
+it was read in (UTF-8, UTF-16/32 or GB18030/GBK, a BOM kept; see read_encoding), so every
+byte outside the spans — comments, key order, quoting, newlines — stays as it was.
+Several passes, as a fix can make room for another one.
 """
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +24,14 @@ from .engine import Engine
 from .file_spans import file_span
 from .fixes import applicable, apply_fixes, fix_span
 from .models import Applicability, Violation
-from .readers import ReadError, SourceMessage, decode, read_text
+from .readers import ReadError, SourceMessage, decode, read_file, read_text
 from .report import MessageReport
 from .suppressions import apply_suppressions
 
 MAX_PASSES = 5
 NOT_VERBATIM = "the message is not written verbatim in the file (escapes or folding): fix by hand"
 BROKEN_SPAN = "the text to replace is split across lines of a block scalar: fix by hand"
+SPREADSHEET = "a spreadsheet is not rewritten: fix the cell by hand"
 READS_BACK_WRONG = "the fixed text would not read back the same from the file: fix by hand"
 
 
@@ -169,10 +170,12 @@ def plan_file(
     overrides: dict[str, Any],
     levels: Collection[Applicability],
 ) -> FilePlan:
-    """What fixing ``path`` would write. Raises ReadError / SkippedFile as the readers do."""
+    """What fixing ``path`` would write. Raises ReadError as the readers do."""
+    if path.suffix.lower() == ".xlsx":
+        return _spreadsheet_plan(path, engine, config, overrides, levels)
     raw = path.read_bytes()
-    bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
-    text = decode(str(path), raw)
+    text, encoding = decode(str(path), raw)
+    writes_back = encoding.encode(text) == raw
     fixer = _FileFixer(path, engine, config, overrides, levels)
     plan = FilePlan(path, raw, raw)
     for _ in range(MAX_PASSES):
@@ -181,5 +184,26 @@ def plan_file(
         if not applied:
             break
     if plan.applied:
-        plan.after = bom + text.encode("utf-8")
+        if not writes_back:  # bytes with two readings in this encoding: never rewrite them
+            raise ReadError(str(path), None, f"{encoding.label} that would not write back as read")
+        plan.after = encoding.encode(text)
+    return plan
+
+
+def _spreadsheet_plan(
+    path: Path,
+    engine: Engine,
+    config: Config,
+    overrides: dict[str, Any],
+    levels: Collection[Applicability],
+) -> FilePlan:
+    """A workbook is never rewritten: each fix it could take is reported as not fixed."""
+    reports, _ = lint_messages(engine, config, read_file(path, []), overrides)
+    apply_suppressions(reports, engine, {str(path): config.ignored_for(str(path))})
+    plan = FilePlan(path, b"", b"")
+    plan.not_fixed = [
+        _not_fixed(m, v, SPREADSHEET)
+        for m in reports
+        for v in applicable(m.violations, set(levels))
+    ]
     return plan

@@ -6,6 +6,7 @@ mapping's ``recipient`` …), then the command line, then the config's defaults 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ from .config import Config
 from .engine import Engine, selector_matches
 from .matchers import RuleTimeout
 from .models import MessageContext, Violation, decide
-from .readers import ReadError, SkippedFile, SourceMessage, expand_paths, read_file
+from .readers import ReadError, SourceMessage, expand_paths, read_file
 from .report import FileProblem, MessageReport
+from .walk import LINTABLE_SUFFIXES, Excludes, Found, find_inputs
 
 
 def message_context(
@@ -79,9 +81,33 @@ def read_inputs(paths: list[Path]) -> tuple[list[SourceMessage], list[FileProble
             messages.extend(read_file(path, line_errors))
         except ReadError as exc:
             problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
-        except SkippedFile as exc:
-            problems.append(FileProblem(source=str(path), level="warning", message=str(exc)))
         problems.extend(
             FileProblem(source=e.source, line=e.line, message=e.reason) for e in line_errors
         )
     return messages, problems
+
+
+def find_files(
+    paths: list[Path], config: Config, engine: Engine, exclude: Sequence[str] = ()
+) -> Found:
+    """The files a run reads: ``--exclude`` globs are relative to the current folder, the
+    config's ``exclude`` to the config file; the packs the engine loaded are never messages."""
+    excludes = Excludes(((Path.cwd(), tuple(exclude)), (config.root, tuple(config.exclude))))
+    return find_inputs(paths, excludes, skip=[Path(p.path) for p in engine.packs])
+
+
+def nothing_to_lint(paths: Sequence[object]) -> str:
+    """The one-line error when the paths named hold no file to read."""
+    kinds = ", ".join(LINTABLE_SUFFIXES)
+    named = " ".join(str(p) for p in paths)
+    return (
+        f"nothing to lint in {named}: no {kinds} file "
+        "(hidden, .gitignored and excluded files are left out)"
+    )
+
+
+def empty_folder_problems(found: Found) -> list[FileProblem]:
+    return [
+        FileProblem(source=str(f), level="warning", message="no file to lint in this folder")
+        for f in found.empty_folders
+    ]

@@ -1,7 +1,8 @@
 """Input readers: files, folders and stdin → messages, each located in its source file.
 
 ``.txt`` one message per file · ``.jsonl`` one object per line (``id``, ``text``,
-``recipient``, ``channel``, ``send_at``) · ``.yaml``/``.yml``/``.json`` every string value is
+``recipient``, ``channel``, ``send_at``) · ``.csv``/``.xlsx`` one row per message
+(read_tables.py) · ``.yaml``/``.yml``/``.json`` every string value is
 a message named by its key path; a mapping with a ``text`` key is one message whose
 siblings give its context. Where the message text stands in the file character for
 character, each character's file position is kept, so spans get exact line:column and
@@ -20,7 +21,10 @@ from typing import Any
 
 import yaml
 
-SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".yaml", ".yml", ".json")
+from .read_encoding import Encoding, Undecodable, decode_bytes
+from .walk import LINTABLE_SUFFIXES, find_inputs
+
+SUPPORTED_SUFFIXES = LINTABLE_SUFFIXES
 CONTEXT_KEYS = ("recipient", "channel", "send_at", "timezone", "organization")
 
 
@@ -30,10 +34,6 @@ class ReadError(Exception):
     def __init__(self, source: str, line: int | None, reason: str) -> None:
         self.source, self.line, self.reason = source, line, reason
         super().__init__(f"{source}:{line}: {reason}" if line else f"{source}: {reason}")
-
-
-class SkippedFile(Exception):
-    """Not text we can lint (binary, not UTF-8): a warning, not an error."""
 
 
 @dataclass
@@ -250,23 +250,26 @@ def read_text_message(source: SourceFile, name: str) -> list[SourceMessage]:
     ]
 
 
-def decode(path: str, raw: bytes) -> str:
-    if b"\x00" in raw[:8192]:
-        raise SkippedFile(f"{path}: binary file, skipped")
+def decode(path: str, raw: bytes) -> tuple[str, Encoding]:
+    """A file's text and its encoding (see read_encoding); unreadable bytes are a ReadError."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SkippedFile(f"{path}: not UTF-8 text, skipped") from None
+        return decode_bytes(raw)
+    except Undecodable as exc:
+        raise ReadError(path, None, str(exc)) from None
 
 
 def read_file(path: Path, errors: list[ReadError]) -> list[SourceMessage]:
     """Messages of one file; a broken line of a .jsonl goes to ``errors``, the rest are read."""
     shown = str(path)
+    if path.suffix.lower() == ".xlsx":
+        from .read_tables import read_xlsx
+
+        return read_xlsx(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ReadError(shown, None, f"cannot read: {exc.strerror}") from None
-    return read_text(shown, decode(shown, raw), path, errors)
+    return read_text(shown, decode(shown, raw)[0], path, errors)
 
 
 def read_text(shown: str, text: str, path: Path, errors: list[ReadError]) -> list[SourceMessage]:
@@ -275,6 +278,10 @@ def read_text(shown: str, text: str, path: Path, errors: list[ReadError]) -> lis
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         return read_jsonl(source, errors)
+    if suffix == ".csv":
+        from .read_tables import read_csv
+
+        return read_csv(source, errors)
     if suffix in (".yaml", ".yml", ".json"):
         if suffix == ".json":
             try:
@@ -290,6 +297,13 @@ def read_stdin(data: str, fmt: str) -> tuple[list[SourceMessage], list[ReadError
     source = SourceFile(None, data)
     if fmt == "jsonl":
         messages = read_jsonl(source, errors)
+    elif fmt == "csv":
+        from .read_tables import read_csv
+
+        try:
+            messages = read_csv(source, errors)
+        except ReadError as exc:
+            messages, errors = [], [*errors, exc]
     else:
         messages = read_text_message(source, "stdin")
     for m in messages:  # stdin has no file positions to report
@@ -299,14 +313,6 @@ def read_stdin(data: str, fmt: str) -> tuple[list[SourceMessage], list[ReadError
 
 
 def expand_paths(paths: list[Path]) -> Iterator[Path]:
-    """Files named, and the supported files inside folders (hidden folders left out)."""
-    for path in paths:
-        if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                rel = found.relative_to(path).parts
-                if any(part.startswith(".") for part in rel):
-                    continue
-                if found.is_file() and found.suffix.lower() in SUPPORTED_SUFFIXES:
-                    yield found
-        else:
-            yield path
+    """Files named, and the supported files inside folders (hidden and .gitignored files left
+    out; walk.find_inputs also takes --exclude globs)."""
+    yield from find_inputs(paths).files

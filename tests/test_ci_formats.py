@@ -7,7 +7,7 @@ from pathlib import Path
 
 import ci_repo
 import pytest
-from junitparser import Error, Failure, JUnitXml, Skipped
+from junitparser import Error, Failure, JUnitXml
 
 from linter.cli import main
 from linter.format_github import command, escape_data, escape_property
@@ -70,7 +70,7 @@ def test_github_reports_unreadable_files_as_annotations(repo: Path, capsys):
     assert re.search(
         r"^::error file=templates/broken\.yaml,line=2,title=msglint::does not parse", out, re.M
     )
-    assert re.search(r"^::warning file=templates/blob\.txt,title=msglint::", out, re.M)
+    assert re.search(r"^::error file=templates/blob\.txt,title=msglint::binary file", out, re.M)
 
 
 def test_junit_has_one_case_per_message_and_fails_those_at_fail_on(repo: Path, capsys):
@@ -109,8 +109,8 @@ def test_junit_fail_on_warning_and_input_errors(repo: Path, capsys):
     unused = cases[("templates/overdue.yaml", "msglint suppressions")]
     assert "MSGLINT-SUP-001" in unused.result[0].text
     assert isinstance(cases[("templates/broken.yaml", "read")].result[0], Error)
-    assert isinstance(cases[("templates/blob.txt", "read")].result[0], Skipped)
-    assert xml.failures == 7 and xml.errors == 1
+    assert isinstance(cases[("templates/blob.txt", "read")].result[0], Error)  # not skipped
+    assert xml.failures == 7 and xml.errors == 2
 
 
 def test_github_says_when_there_are_more_annotations_than_it_shows(

@@ -203,18 +203,19 @@ def test_fix_changes_only_the_fixed_spans_and_reports_what_remains(repo: Path, c
 def test_a_broken_yaml_is_an_error_for_that_file_and_the_others_are_linted(repo: Path, capsys):
     (repo / "templates/broken.yaml").write_text("a: [unclosed\nb: 老赖\n", encoding="utf-8")
     (repo / "templates/blob.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
-    (repo / "templates/gbk.txt").write_bytes("你这个老赖".encode("gbk"))
+    (repo / "templates/latin1.txt").write_bytes("café".encode("latin-1"))
     code, doc, err = check(capsys)
     assert code == 2
     assert findings(doc) == EXPECTED  # every other file still linted
     problems = {(p["source"], p["level"]) for p in doc["problems"]}
     assert problems == {
         ("templates/broken.yaml", "error"),
-        ("templates/blob.txt", "warning"),
-        ("templates/gbk.txt", "warning"),
+        ("templates/blob.txt", "error"),
+        ("templates/latin1.txt", "error"),
     }
     assert "msglint: error: templates/broken.yaml:" in err
-    assert "binary file, skipped" in err and "not UTF-8 text, skipped" in err
+    assert "templates/blob.txt: binary file" in err
+    assert "templates/latin1.txt: not text in UTF-8, UTF-16 with a BOM, or GB18030/GBK" in err
 
     # fix leaves the broken file alone and still fixes the others
     code, _, err = run(capsys, "fix", "templates")

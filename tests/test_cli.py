@@ -102,7 +102,7 @@ def test_folder_recurses_and_reports_broken_files(tmp_path: Path, capsys):
     assert [m["id"] for m in doc["messages"]] == ["ok.txt"]
     assert code == 2
     assert "bad.yaml" in err and "does not parse" in err
-    assert "binary file, skipped" in err and "not UTF-8" in err
+    assert "blob.txt: binary file" in err and "latin.txt: not text in UTF-8" in err
 
 
 def test_stdin_and_text_format(monkeypatch, capsys):
