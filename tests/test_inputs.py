@@ -36,7 +36,7 @@ def test_test_rules_accepts_a_folder_of_packs(tmp_path: Path, capsys):
     shutil.copy(TEST_PACK, tmp_path / "sub" / TEST_PACK.name)
     code, out, err = run(capsys, "test-rules", str(tmp_path))
     assert (code, err) == (0, "")
-    assert out.startswith("2 rules, 4 examples: 4 passed")  # only the folder's rules
+    assert out.startswith("2 rules, 5 examples: 5 passed")  # only the folder's rules
 
 
 def test_test_rules_on_the_shipped_folder_runs_every_shipped_rule(capsys):
