@@ -108,3 +108,21 @@ def test_the_public_api_is_what_the_readme_names():
     namespace: dict[str, object] = {}
     exec(compile(example, "README example", "exec"), namespace)  # the README's example runs
     assert namespace["outcome"].decision == "block"  # type: ignore[attr-defined]
+
+
+def test_the_configuration_example_is_a_config_msglint_accepts(tmp_path: Path):
+    section = _section((ROOT / "README.md").read_text(encoding="utf-8"), "## Configuration")
+    (toml,) = re.findall(r"```toml\n(.*?)```", section, flags=re.S)
+    (tmp_path / "msglint.toml").write_text(toml, encoding="utf-8")
+    (tmp_path / "compliance" / "packs").mkdir(parents=True)  # the example's own pack folder
+    (tmp_path / "a.txt").write_text("【安信消费金融】您好\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "linter", "check", "a.txt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    assert "0 violations" in proc.stdout
