@@ -44,7 +44,7 @@ def main() -> None:
         for fmt in ("json", "text"):
             start = time.perf_counter()
             proc = subprocess.run(
-                ["msglint", "check", "--format", fmt, str(path)],
+                [Path(sys.executable).parent / "msglint", "check", "--format", fmt, str(path)],
                 capture_output=True,
                 env={**os.environ},
                 check=False,

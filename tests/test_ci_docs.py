@@ -46,8 +46,15 @@ def test_the_pre_commit_snippet_names_hooks_of_the_manifest():
 
 
 def test_the_shell_commands_parse():
-    for block in re.findall(r"```sh\n(.*?)```", DOC, flags=re.S):
-        for line in block.splitlines():
-            command = line.split("#")[0].strip()
-            if command.startswith("msglint "):
-                build_parser().parse_args(shlex.split(command)[1:])
+    commands = [
+        command
+        for block in re.findall(r"```sh\n(.*?)```", DOC, flags=re.S)
+        for line in block.splitlines()
+        if (command := line.split("#")[0].strip()).startswith("msglint ")
+    ]
+    # check, fix --diff, fix, and the two baseline commands: a section without them has
+    # lost what it is there to show
+    subcommands = [shlex.split(c)[1] for c in commands]
+    assert subcommands.count("check") >= 3 and subcommands.count("fix") >= 2, commands
+    for command in commands:
+        build_parser().parse_args(shlex.split(command)[1:])

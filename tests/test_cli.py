@@ -215,7 +215,8 @@ def test_rules_and_explain(capsys):
 
 def test_the_installed_command_runs():
     proc = subprocess.run(
-        ["msglint", "check", *ONLY_TEST_RULES, "-"],
+        # the console script this venv installed, not whatever ``msglint`` is on PATH
+        [Path(sys.executable).parent / "msglint", "check", *ONLY_TEST_RULES, "-"],
         input="明天派人上门",
         capture_output=True,
         text=True,
