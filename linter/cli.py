@@ -12,9 +12,10 @@ from .cli_check import add_check_parser
 from .cli_fix import add_parser as add_fix_parser
 from .cli_serve import add_parser as add_serve_parser
 from .config import Config, ConfigError, load_config
-from .engine import Engine, build_engine
+from .engine import Engine, UnknownSelector, build_engine, check_selectors
 from .pack_loader import PackError
 from .rule_tests import run_rule_examples
+from .suppressions import SUPPRESSION_RULES
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -39,6 +40,15 @@ def _engine(args: argparse.Namespace) -> tuple[Engine, Config]:
         select=getattr(args, "select", None), ignore=getattr(args, "ignore", None)
     )
     engine = build_engine([*config.extra_pack_paths(), *args.pack], options)
+    rules = [r.spec for r in engine.all_rules]
+    config.check_selectors(rules)
+    try:
+        check_selectors("--select", getattr(args, "select", None) or [], rules)
+        check_selectors(
+            "--ignore", getattr(args, "ignore", None) or [], rules, also=SUPPRESSION_RULES
+        )
+    except UnknownSelector as exc:
+        raise UsageError(str(exc)) from None
     return engine, config
 
 

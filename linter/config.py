@@ -37,8 +37,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .engine import EngineOptions
+from .engine import EngineOptions, UnknownSelector, check_selectors
 from .models import Channel, Recipient, Severity
+from .pack_schema import RuleSpec
+from .suppressions import SUPPRESSION_RULES
 
 CONFIG_NAMES = ("msglint.toml", ".msglint.toml")
 FailOn = Literal["error", "warning", "info", "never"]
@@ -125,6 +127,18 @@ class Config(BaseModel):
             organization=self.organization,
             lang=self.lang,
         )
+
+    def check_selectors(self, rules: list[RuleSpec]) -> None:
+        """Raise :class:`ConfigError` naming this file and the key where a selector, rule id
+        or category matches none of ``rules`` (those of every pack loaded, extra packs too)."""
+        try:
+            check_selectors("select", self.select, rules)
+            check_selectors("ignore", self.ignore, rules, also=SUPPRESSION_RULES)
+            check_selectors("severity", self.severity, rules, exact=True)
+            for glob, selectors in self.per_file_ignores.items():
+                check_selectors(f'per-file-ignores."{glob}"', selectors, rules)
+        except UnknownSelector as exc:
+            raise ConfigError(f"{self.source or 'config'}: {exc}") from None
 
     def _relative(self, path: str) -> str:
         return _relative_to(self.root, path)
