@@ -14,6 +14,7 @@ from .cli_serve import add_parser as add_serve_parser
 from .config import Config, ConfigError, load_config
 from .engine import Engine, UnknownSelector, build_engine, check_selectors
 from .pack_loader import PackError
+from .plural import counted
 from .rule_tests import run_rule_examples
 from .suppressions import SUPPRESSION_RULES
 
@@ -68,7 +69,7 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
         print(f"     text: {f.text}")
     status = "FAILED" if report.failures else "ok"
     print(
-        f"{report.rules} rules, {report.examples} examples: "
+        f"{counted(report.rules, 'rule')}, {counted(report.examples, 'example')}: "
         f"{report.examples - len(report.failures)} passed, {len(report.failures)} failed — {status}"
     )
     return EXIT_VIOLATIONS if report.failures else EXIT_OK

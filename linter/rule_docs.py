@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from .engine import CompiledRule, Engine
+from .plural import counted
 
 
 def rule_summary(rule: CompiledRule, selected: bool = True) -> dict[str, Any]:
@@ -51,7 +52,7 @@ def rules_listing(engine: Engine, fmt: str) -> str:
     for row in rows:
         counts[row["category"]] = counts.get(row["category"], 0) + 1
     total = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-    lines.append(f"{len(rows)} rules ({total}); '-' = not selected by the config")
+    lines.append(f"{counted(len(rows), 'rule')} ({total}); '-' = not selected by the config")
     return "\n".join(lines)
 
 
