@@ -84,13 +84,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .rule_docs import explain_rule
+    from .rule_docs import close_rules, explain_rule, find_rule
 
     engine, _ = _engine(args)
-    rule = engine.rule(args.rule_id.upper())
+    rule = find_rule(engine, args.rule_id)
     if rule is None:
-        raise UsageError(f"no rule {args.rule_id!r}; `msglint rules` lists them")
-    print(explain_rule(rule, args.format))
+        close = close_rules(engine, args.rule_id)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        raise UsageError(f"no rule {args.rule_id!r} ({hint}`msglint rules` lists them)")
+    print(explain_rule(rule, args.format, engine.options.lang))
     return EXIT_OK
 
 
@@ -110,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="a rule in full: basis, examples, fix")
     _add_common(p)
-    p.add_argument("rule_id")
+    p.add_argument("rule_id", help="a rule id (any case) or name, e.g. ZH-THR-001")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_explain)
 
