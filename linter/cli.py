@@ -12,10 +12,11 @@ from .cli_check import add_check_parser
 from .cli_fix import add_parser as add_fix_parser
 from .cli_serve import add_parser as add_serve_parser
 from .config import Config, ConfigError, load_config
-from .engine import Engine, UnknownSelector, build_engine, check_selectors
+from .engine import Engine, build_engine
 from .pack_loader import PackError
 from .plural import counted
 from .rule_tests import run_rule_examples
+from .selection import UnknownSelector, check_selectors
 from .suppressions import SUPPRESSION_RULES
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2

@@ -37,9 +37,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .engine import EngineOptions, UnknownSelector, check_selectors
+from .engine import EngineOptions
 from .models import Channel, Recipient, Severity
 from .pack_schema import RuleSpec
+from .selection import UnknownSelector, check_selectors
 from .suppressions import SUPPRESSION_RULES
 
 CONFIG_NAMES = ("msglint.toml", ".msglint.toml")

@@ -44,6 +44,7 @@ from .models import (
 from .pack_loader import LoadedPack, PackError, load_pack, pack_files, shipped_pack_dir
 from .pack_schema import PassExample, RuleSpec, TriggerExample
 from .regex_prefilter import required_literals, sample_cost
+from .selection import selector_matches
 from .tokens import Tokenizer
 
 
@@ -58,86 +59,6 @@ class EngineOptions(BaseModel):
     #: organisation names used when a message's context names none
     organization: list[str] = []
     lang: str = "zh"
-
-
-def selector_matches(selector: str, rule: RuleSpec) -> bool:
-    return (
-        selector == "ALL"
-        or rule.id.startswith(selector)
-        or selector in (rule.category.value, rule.name)
-    )
-
-
-class UnknownSelector(ValueError):
-    """A selector (rule id, id prefix, category or rule name) that matches no loaded rule.
-
-    ``where`` names what holds it (``--select``, ``select``, ``severity``); the caller adds
-    the config file, so the message is one line: ``where: 'threats' matches no rule (…)``.
-    """
-
-    def __init__(self, where: str, selector: str, reason: str) -> None:
-        self.where, self.selector, self.reason = where, selector, reason
-        super().__init__(f"{where}: {selector!r} {reason}")
-
-
-def _matches_any(selector: str, rules: list[RuleSpec], also: Iterable[str]) -> bool:
-    if not selector.strip():
-        return False  # "" would prefix every id: a stray comma, not a choice of all rules
-    return any(selector_matches(selector, r) for r in rules) or any(
-        i.startswith(selector) for i in also
-    )
-
-
-def _unknown_reason(selector: str, rules: list[RuleSpec], exact: bool) -> str:
-    import difflib  # only on the way to an error
-
-    if not selector.strip():
-        return "is empty (a stray comma?)"
-    ids = sorted({r.id for r in rules})
-    categories = sorted({r.category.value for r in rules})
-    prefixes = sorted({i.rsplit("-", 1)[0] for i in ids})
-    pool = ids if exact else [*categories, *prefixes, *ids, *sorted({r.name for r in rules})]
-    folded = {c.lower(): c for c in pool}
-    key = selector.strip().lower()
-    close = [key] if key in folded else difflib.get_close_matches(key, folded, n=3)
-    what = "is not a rule id" if exact else "matches no rule"
-    if close:
-        return f"{what} (did you mean {' or '.join(repr(folded[c]) for c in close)}?)"
-    if exact:
-        return f"{what} (`msglint rules` lists them)"
-    return (
-        f"{what} (categories: {', '.join(categories)}; or a rule id, an id prefix such as "
-        f"{prefixes[0] if prefixes else 'ZH-THR'}, a rule name, or ALL)"
-    )
-
-
-def unknown_selectors(
-    selectors: Iterable[str], rules: list[RuleSpec], *, also: Iterable[str] = ()
-) -> list[str]:
-    """Those of ``selectors`` that select none of ``rules`` (nor prefix an id in ``also``)."""
-    extra = list(also)
-    return [s for s in selectors if not _matches_any(s, rules, extra)]
-
-
-def check_selectors(
-    where: str,
-    selectors: Iterable[str],
-    rules: list[RuleSpec],
-    *,
-    also: Iterable[str] = (),
-    exact: bool = False,
-) -> None:
-    """Raise :class:`UnknownSelector` for the first selector that matches no rule.
-
-    ``also``: ids of pseudo-rules a selector may name (``MSGLINT-SUP-…``); ``exact``: each
-    must be a whole rule id (``[severity]`` keys), not a prefix, category or name.
-    """
-    extra = list(also)
-    known = {r.id for r in rules} | set(extra)
-    for selector in selectors:
-        ok = selector in known if exact else _matches_any(selector, rules, extra)
-        if not ok:
-            raise UnknownSelector(where, selector, _unknown_reason(selector, rules, exact))
 
 
 @dataclass
