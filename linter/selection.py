@@ -64,14 +64,6 @@ def _unknown_reason(selector: str, rules: Sequence[RuleSpec], exact: bool) -> st
     )
 
 
-def unknown_selectors(
-    selectors: Iterable[str], rules: Sequence[RuleSpec], *, also: Iterable[str] = ()
-) -> list[str]:
-    """Those of ``selectors`` that select none of ``rules`` (nor prefix an id in ``also``)."""
-    extra = list(also)
-    return [s for s in selectors if not _matches_any(s, rules, extra)]
-
-
 def check_selectors(
     where: str,
     selectors: Iterable[str],
