@@ -12,6 +12,7 @@ from .config import Config
 from .engine import Engine
 from .lint_run import lint_message
 from .models import Severity
+from .plural import counted
 from .readers import ReadError, SourceMessage
 from .report import FileProblem, MessageReport, Report, summarise
 from .rule_catalog import rule_catalog
@@ -76,12 +77,13 @@ def run(
             base = bl.rebuilt(base, reports, files)
             bl.save(base)
             total = sum(base.entries.values())
-            notes.append(f"wrote {options.baseline} ({total} findings)")
+            notes.append(f"wrote {options.baseline} ({counted(total, 'finding')})")
         result = bl.apply(base, reports, files)
         baselined = result.baselined
         if result.stale:
             notes.append(
-                f"{result.stale} baseline entries match nothing any more (fixed?); "
+                f"{counted(result.stale, 'baseline entry', 'baseline entries')} "
+                f"{'matches' if result.stale == 1 else 'match'} nothing any more (fixed?); "
                 "--update-baseline drops them"
             )
     errors = sum(1 for p in problems if p.level == "error")

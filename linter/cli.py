@@ -14,7 +14,10 @@ from .cli_serve import add_parser as add_serve_parser
 from .config import Config, ConfigError, load_config
 from .engine import Engine, build_engine
 from .pack_loader import PackError, pack_files
+from .plural import counted
 from .rule_tests import run_rule_examples
+from .selection import UnknownSelector, check_selectors
+from .suppressions import SUPPRESSION_RULES
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -39,6 +42,15 @@ def _engine(args: argparse.Namespace) -> tuple[Engine, Config]:
         select=getattr(args, "select", None), ignore=getattr(args, "ignore", None)
     )
     engine = build_engine([*config.extra_pack_paths(), *args.pack], options)
+    rules = [r.spec for r in engine.all_rules]
+    config.check_selectors(rules)
+    try:
+        check_selectors("--select", getattr(args, "select", None) or [], rules)
+        check_selectors(
+            "--ignore", getattr(args, "ignore", None) or [], rules, also=SUPPRESSION_RULES
+        )
+    except UnknownSelector as exc:
+        raise UsageError(str(exc)) from None
     return engine, config
 
 
@@ -70,7 +82,7 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
         print(f"     text: {f.text}")
     status = "FAILED" if report.failures else "ok"
     print(
-        f"{report.rules} rules, {report.examples} examples: "
+        f"{counted(report.rules, 'rule')}, {counted(report.examples, 'example')}: "
         f"{report.examples - len(report.failures)} passed, {len(report.failures)} failed — {status}"
     )
     return EXIT_VIOLATIONS if report.failures else EXIT_OK
@@ -85,13 +97,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .rule_docs import explain_rule
+    from .rule_docs import close_rules, explain_rule, find_rule
 
     engine, _ = _engine(args)
-    rule = engine.rule(args.rule_id.upper())
+    rule = find_rule(engine, args.rule_id)
     if rule is None:
-        raise UsageError(f"no rule {args.rule_id!r}; `msglint rules` lists them")
-    print(explain_rule(rule, args.format))
+        close = close_rules(engine, args.rule_id)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        raise UsageError(f"no rule {args.rule_id!r} ({hint}`msglint rules` lists them)")
+    print(explain_rule(rule, args.format, engine.options.lang))
     return EXIT_OK
 
 
@@ -111,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="a rule in full: basis, examples, fix")
     _add_common(p)
-    p.add_argument("rule_id")
+    p.add_argument("rule_id", help="a rule id (any case) or name, e.g. ZH-THR-001")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_explain)
 

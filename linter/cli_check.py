@@ -15,6 +15,7 @@ from .baseline import BaselineError
 from .formatters import FORMATTERS
 from .lint_run import empty_folder_problems, find_files, nothing_to_lint, read_inputs
 from .models import MessageContext
+from .plural import counted
 from .readers import read_stdin
 from .report import FileProblem, Report
 
@@ -140,6 +141,5 @@ def cmd_check(args: argparse.Namespace) -> int:
 def no_message_note(report: Report, files: list[Path]) -> list[str]:
     """Files were read but held no message: say so rather than print a quiet zero."""
     if files and not report.messages and not report.problems:
-        n = len(files)
-        return [f"warning: no message found in the {n} file{'s' if n != 1 else ''} read"]
+        return [f"warning: no message found in the {counted(len(files), 'file')} read"]
     return []

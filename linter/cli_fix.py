@@ -2,7 +2,8 @@
 them as a unified diff (``--diff``, changes nothing); then lint again and report what remains.
 
 Exit codes as ``check``: 0 nothing left at or above --fail-on, 1 something is, 2 an input or
-config error. With ``--diff``: 1 when there is something to fix, else 0 (2 on errors).
+config error. ``--diff`` changes nothing, so its exit code is ``check``'s on the files as they
+are; it prints the diff on stdout and what would remain after it on stderr.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from .formatters import FORMATTERS
 from .inplace import FilePlan, NotFixed, plan_file
 from .lint_run import empty_folder_problems, find_files, nothing_to_lint, read_inputs
 from .models import Applicability
-from .readers import ReadError, decode
+from .plural import counted
+from .readers import ReadError, SourceMessage, decode, read_text
 from .report import FileProblem, Report
 
 
@@ -90,6 +92,54 @@ def _unsafe_hint(report: Report) -> int:
     )
 
 
+def _fixed_messages(plans: list[FilePlan]) -> tuple[list[SourceMessage], list[FileProblem]]:
+    """The messages the planned files would hold once fixed (read from the planned bytes)."""
+    messages: list[SourceMessage] = []
+    problems: list[FileProblem] = []
+    for plan in plans:
+        shown = str(plan.path)
+        errors: list[ReadError] = []
+        try:
+            messages += read_text(shown, decode(shown, plan.after)[0], plan.path, errors)
+        except ReadError as exc:
+            problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
+        problems += [FileProblem(source=e.source, line=e.line, message=e.reason) for e in errors]
+    return messages, problems
+
+
+def _lint(
+    args: argparse.Namespace,
+    engine: Any,
+    config: Any,
+    messages: list[SourceMessage],
+    problems: list[FileProblem],
+    files: list[Path],
+) -> check_run.RunResult:
+    """What ``check`` reports on these messages, with this command's options."""
+    from .cli import UsageError
+
+    options = check_run.RunOptions(
+        overrides=cli_overrides(args),
+        fail_on=args.fail_on or config.fail_on,
+        ignore=args.ignore or [],
+        baseline=args.baseline,
+        files=[str(f) for f in files],
+    )
+    try:
+        return check_run.run(engine, config, messages, problems, options)
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _remains(report: Report, unsafe: bool) -> str:
+    """``2 violations remain``, with how many an ``--unsafe`` run would fix."""
+    n = report.summary.violations
+    out = f"{counted(n, 'violation')} {'remains' if n == 1 else 'remain'}"
+    if hidden := (0 if unsafe else _unsafe_hint(report)):
+        out += f" ({hidden} fixable with --unsafe)"
+    return out
+
+
 def cmd_fix(args: argparse.Namespace) -> int:
     from .cli import UsageError, _engine
 
@@ -101,17 +151,31 @@ def cmd_fix(args: argparse.Namespace) -> int:
     plan_problems += empty_folder_problems(found)
     changed = [p for p in plans if p.changed]
     fixes = sum(p.applied for p in changed)
+    files = counted(len(changed), "file")
     not_fixed = [n for p in plans for n in p.not_fixed]
     if args.diff:
         for plan in changed:
             sys.stdout.write(_diff(plan))
         for n in not_fixed:
             print(f"msglint: {_not_fixed_line(n)}", file=sys.stderr)
-        _print_problems(plan_problems)
-        print(f"msglint: {fixes} fixes in {len(changed)} files, not applied", file=sys.stderr)
-        if any(p.level == "error" for p in plan_problems):
-            return 2
-        return 1 if changed else 0
+        # what would remain once the diff is applied, where a diff cannot be: on stderr
+        messages, problems = _fixed_messages(plans)
+        after = _lint(
+            args, engine, config, messages, [*plan_problems, *problems], found.files
+        ).report
+        sys.stderr.write(FORMATTERS[args.format](after) + "\n")
+        _print_problems(after.problems)
+        remains = _remains(after, args.unsafe)
+        if fixes:
+            remains = (
+                f"{counted(fixes, 'fix', 'fixes')} in {files}, not applied; after them " + remains
+            )
+        else:
+            remains = "nothing to fix; " + remains
+        print(f"msglint: {remains}", file=sys.stderr)
+        # nothing was changed: the exit code is check's on the files as they are
+        as_they_are = _lint(args, engine, config, *read_inputs(found.files), found.files)
+        return check_run.exit_code(as_they_are.report)
     for plan in changed:
         write_atomic(plan.path, plan.after)
     log: TextIO = sys.stdout if args.format == "text" else sys.stderr
@@ -121,25 +185,11 @@ def cmd_fix(args: argparse.Namespace) -> int:
         print(_not_fixed_line(n), file=log)
     messages, problems = read_inputs(found.files)
     problems += empty_folder_problems(found)
-    options = check_run.RunOptions(
-        overrides=cli_overrides(args),
-        fail_on=args.fail_on or config.fail_on,
-        ignore=args.ignore or [],
-        baseline=args.baseline,
-        files=[str(f) for f in found.files],
-    )
-    try:
-        result = check_run.run(engine, config, messages, problems, options)
-    except BaselineError as exc:
-        raise UsageError(str(exc)) from None
+    result = _lint(args, engine, config, messages, problems, found.files)
     report = result.report
     sys.stdout.write(FORMATTERS[args.format](report) + "\n")
     _print_problems(report.problems)
     for note in [*result.notes, *no_message_note(report, found.files)]:
         print(f"msglint: {note}", file=sys.stderr)
-    remaining = report.summary.violations
-    summary = f"fixed {fixes} in {len(changed)} files, {remaining} violations remain"
-    if hidden := (0 if args.unsafe else _unsafe_hint(report)):
-        summary += f" ({hidden} fixable with --unsafe)"
-    print(summary, file=log)
+    print(f"fixed {fixes} in {files}, {_remains(report, args.unsafe)}", file=log)
     return check_run.exit_code(report)

@@ -39,6 +39,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .engine import EngineOptions
 from .models import DEFAULT_TIMEZONE, Channel, Recipient, Severity, TimeZoneName
+from .pack_schema import RuleSpec
+from .selection import UnknownSelector, check_selectors
+from .suppressions import SUPPRESSION_RULES
 from .walk import glob_spec
 
 CONFIG_NAMES = ("msglint.toml", ".msglint.toml")
@@ -144,6 +147,18 @@ class Config(BaseModel):
             organization=self.organization,
             lang=self.lang,
         )
+
+    def check_selectors(self, rules: list[RuleSpec]) -> None:
+        """Raise :class:`ConfigError` naming this file and the key where a selector, rule id
+        or category matches none of ``rules`` (those of every pack loaded, extra packs too)."""
+        try:
+            check_selectors("select", self.select, rules)
+            check_selectors("ignore", self.ignore, rules, also=SUPPRESSION_RULES)
+            check_selectors("severity", self.severity, rules, exact=True)
+            for glob, selectors in self.per_file_ignores.items():
+                check_selectors(f'per-file-ignores."{glob}"', selectors, rules)
+        except UnknownSelector as exc:
+            raise ConfigError(f"{self.source or 'config'}: {exc}") from None
 
     def _relative(self, path: str) -> str:
         return _relative_to(self.root, path)

@@ -47,6 +47,7 @@ from .models import (
 from .pack_loader import LoadedPack, PackError, load_pack, pack_files, shipped_pack_dir
 from .pack_schema import PassExample, RuleSpec, Scope, TriggerExample
 from .regex_prefilter import required_literals, sample_cost
+from .selection import selector_matches
 from .tokens import Tokenizer
 
 
@@ -64,14 +65,6 @@ class EngineOptions(BaseModel):
     #: organisation names used when a message's context names none
     organization: list[str] = []
     lang: str = "zh"
-
-
-def selector_matches(selector: str, rule: RuleSpec) -> bool:
-    return (
-        selector == "ALL"
-        or rule.id.startswith(selector)
-        or selector in (rule.category.value, rule.name)
-    )
 
 
 @dataclass(frozen=True)

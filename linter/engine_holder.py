@@ -171,6 +171,7 @@ def load_snapshot(options: ServeOptions) -> Snapshot:
         engine = build_engine(
             [*config.extra_pack_paths(), *options.extra_packs], config.engine_options()
         )
+        config.check_selectors([r.spec for r in engine.all_rules])
     except (ConfigError, PackError) as exc:
         raise ReloadRefused(str(exc)) from None
     except (KeyError, ValueError) as exc:  # a pack that validates but does not compile

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .file_spans import file_region
 from .models import Severity
+from .plural import counted
 from .report import FileProblem, MessageReport, Report, SuppressionProblem
 
 COMMANDS = {Severity.error: "error", Severity.warning: "warning", Severity.info: "notice"}
@@ -90,10 +91,14 @@ def render_github(report: Report) -> str:
             )
     s = report.summary
     out.append(
-        f"msglint: {s.messages} messages, {s.violations} violations"
-        + (f", {s.suppression_problems} suppression problems" if s.suppression_problems else "")
+        f"msglint: {counted(s.messages, 'message')}, {counted(s.violations, 'violation')}"
+        + (
+            f", {counted(s.suppression_problems, 'suppression problem')}"
+            if s.suppression_problems
+            else ""
+        )
         + (f", {s.suppressed} suppressed inline" if s.suppressed else "")
         + (f", {s.baselined} in the baseline" if s.baselined else "")
-        + (f", {s.errors} input errors" if s.errors else "")
+        + (f", {counted(s.errors, 'input error')}" if s.errors else "")
     )
     return "\n".join(out)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from .fixes import fix_span
 from .format_github import render_github
 from .format_junit import render_junit
+from .plural import counted
 from .report import MessageReport, Report
 from .sarif import render_sarif
 
@@ -62,17 +63,19 @@ def render_text(report: Report) -> str:
     s = report.summary
     decisions = ", ".join(f"{k} {v}" for k, v in s.by_decision.items()) or "none"
     categories = ", ".join(f"{k} {v}" for k, v in s.by_category.items())
-    summary = f"{s.messages} messages, {s.violations} violations ({decisions})"
+    summary = (
+        f"{counted(s.messages, 'message')}, {counted(s.violations, 'violation')} ({decisions})"
+    )
     if categories:
         summary += f"; {categories}"
     if s.suppression_problems:
-        summary += f"; {s.suppression_problems} suppression problems"
+        summary += f"; {counted(s.suppression_problems, 'suppression problem')}"
     if s.suppressed:
         summary += f"; {s.suppressed} suppressed inline"
     if s.baselined:
         summary += f"; {s.baselined} in the baseline"
     if s.errors:
-        summary += f"; {s.errors} input errors"
+        summary += f"; {counted(s.errors, 'input error')}"
     out.append(summary)
     return "\n".join(out)
 

@@ -48,7 +48,7 @@ def test_a_run_on_some_files_keeps_the_entries_of_the_others(capsys):
     check(capsys, "a.yaml", "b.yaml", "--baseline", "base.json", "--update-baseline")
     Path("a.yaml").write_text("a: 你这个客户\n", encoding="utf-8")
     _, _, err = check(capsys, "a.yaml", "--baseline", "base.json", "--update-baseline")
-    assert "(1 findings)" in err
+    assert "(1 finding)" in err
     saved = json.loads(Path("base.json").read_text(encoding="utf-8"))
     assert [(e["source"], e["id"]) for e in saved["findings"]] == [("b.yaml", "b")]
     code, doc, _ = check(capsys, "a.yaml", "b.yaml", "--baseline", "base.json")
@@ -103,6 +103,6 @@ def test_a_file_with_no_template_left_loses_its_entries(capsys):
     check(capsys, "a.yaml", "--baseline", "base.json", "--update-baseline")
     Path("a.yaml").write_text("# 模板已删除\n", encoding="utf-8")
     _, _, err = check(capsys, "a.yaml", "--baseline", "base.json")
-    assert "1 baseline entries match nothing any more" in err
+    assert "1 baseline entry matches nothing any more" in err
     _, _, err = check(capsys, "a.yaml", "--baseline", "base.json", "--update-baseline")
     assert "(0 findings)" in err

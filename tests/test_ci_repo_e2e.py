@@ -130,7 +130,7 @@ def test_baseline_adopts_moves_and_forgets_fixed_findings(repo: Path, capsys):
     # fixed findings drop out when the baseline is rewritten
     overdue.write_text(text.replace("老赖", "客户"), encoding="utf-8")
     code, doc, err = check(capsys, *base)
-    assert "1 baseline entries match nothing any more" in err
+    assert "1 baseline entry matches nothing any more" in err
     code, doc, err = check(capsys, *base, "--update-baseline")
     assert "(5 findings)" in err
     saved = json.loads((repo / "msglint-baseline.json").read_text(encoding="utf-8"))
@@ -189,7 +189,7 @@ def test_fix_changes_only_the_fixed_spans_and_reports_what_remains(repo: Path, c
 
     code, out, _ = run(capsys, "fix", "templates", "--unsafe")
     assert overdue.read_bytes() == FIXED_OVERDUE.replace("派人上门", "联系您").encode("utf-8")
-    assert out.rstrip().endswith("fixed 1 in 1 files, 3 violations remain")
+    assert out.rstrip().endswith("fixed 1 in 1 file, 3 violations remain")
     assert code == 1  # the manual third-party finding is an error
 
     code, doc, _ = check(capsys)

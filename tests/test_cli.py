@@ -232,4 +232,4 @@ def test_test_rules_accepts_relative_paths_of_shipped_packs(capsys, monkeypatch)
     monkeypatch.chdir(shipped_pack_dir())
     code, out, _ = run(capsys, "test-rules", "contact_time.yaml")
     assert code == 0
-    assert out.strip().endswith("— ok") and out.startswith("1 rules")
+    assert out.strip().endswith("— ok") and out.startswith("1 rule, ")

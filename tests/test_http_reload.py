@@ -153,6 +153,27 @@ def test_broken_pack_is_refused_and_the_old_packs_keep_serving(
     assert api.get("/readyz").json()["packs_version"] == before
 
 
+def test_a_config_whose_selectors_match_nothing_is_refused(
+    packs: Path, api: httpx.Client, admin: httpx.Client
+):
+    config = packs.parent / "reload_work" / "msglint.toml"  # the server fixture's
+    good = config.read_text(encoding="utf-8")
+    before = api.get("/v1/rules").json()["packs_version"]
+    try:
+        config.write_text(f'select = ["threats"]\n{good}', encoding="utf-8")
+        r = admin.post("/v1/admin/reload")
+    finally:
+        config.write_text(good, encoding="utf-8")
+    assert r.status_code == 422
+    err = r.json()
+    assert err["error"]["code"] == "reload_refused"
+    assert err["error"]["message"] == (
+        f"{config}: select: 'threats' matches no rule (did you mean 'threat'?)"
+    )
+    assert err["packs_version"] == before
+    assert codeword_severity(api) == "warning"
+
+
 def test_sighup_reloads(
     server: Server, packs: Path, api: httpx.Client, admin: httpx.Client, restore: None
 ):
