@@ -1,8 +1,6 @@
 """msglint: a compliance linter for outbound debt-collection messages."""
 
-from importlib.metadata import PackageNotFoundError, version
+from .engine_version import installed_version
 
-try:
-    __version__ = version("msglint")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+source"
+#: the one version of msglint, read from the installed package (pyproject.toml's ``version``)
+__version__ = installed_version("msglint")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .analysis import Analysis, Span, TermIndex, VariantSpeller, analyse
+from .engine_version import engine_version
 from .exceptions import (
     HEDGE_CUES,
     NEGATION_CUES,
@@ -292,9 +292,10 @@ class Engine:
         self.speller = VariantSpeller(variants)
         user_words = [normalise_term(w) for p in packs for w in p.spec.user_words]
         self.tokenizer = Tokenizer(user_words)
-        self.version = hashlib.sha256(
-            "".join(sorted(p.sha256 for p in packs)).encode()
-        ).hexdigest()[:16]
+        #: changes with anything that can change a decision (see :mod:`.engine_version`)
+        self.version = engine_version(
+            (p.sha256 for p in packs), user_words, self.options.model_dump(mode="json")
+        )
 
     def _selected(self, rule: RuleSpec) -> bool:
         opts = self.options
