@@ -32,6 +32,7 @@ from .matchers import (
     TermsMatcher,
     normalise_term,
 )
+from .merge_findings import merge_findings
 from .models import (
     Applicability,
     Decision,
@@ -318,7 +319,8 @@ class Engine:
         return context.model_copy(update={"organization": list(self.options.organization)})
 
     def find(self, text: str, context: MessageContext) -> list[Violation]:
-        """Violations in ``text`` (spans on the original text), fixes not yet verified."""
+        """Each rule's violations in ``text`` (spans on the original text), fixes not yet
+        verified and matches not yet merged (:meth:`lint` does both)."""
         return self._find(text, context, {})
 
     def _find(
@@ -351,13 +353,22 @@ class Engine:
         out.sort(key=lambda v: (v.start, v.end, v.rule))
         return out
 
-    def lint(self, text: str, context: MessageContext | None = None) -> LintOutcome:
-        """Violations with verified fixes, the decision, and the text with safe fixes applied."""
+    def lint(
+        self, text: str, context: MessageContext | None = None, *, merge: bool = True
+    ) -> LintOutcome:
+        """Violations with verified fixes, the decision, and the text with safe fixes applied.
+
+        Matches of one category on the same words are merged into one violation
+        (:mod:`linter.merge_findings`); ``merge=False`` gives each rule's own violations
+        (a rule's examples test the rule on its own).
+        """
         context = context or MessageContext()
         # the fixed texts share all but a block or two with the text: segment those once
         segments: dict[str, list[str]] = {}
         found = self._find(text, context, segments)
         violations = [self._verified(v, text, context, segments) for v in found]
+        if merge:
+            violations = merge_findings(violations, text)
         safe = applicable(violations, {Applicability.safe})
         return LintOutcome(
             violations=violations,
