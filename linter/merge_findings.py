@@ -13,8 +13,9 @@ names every rule that matched:
   words of each rule stay in ``matches``);
 - ``basis``: every rule's basis, in order, once each;
 - ``fix``: a replacement the rules' own (verified) fixes make over the union — a rule whose
-  span is the union, else the rules' non-overlapping replacements put together — so applying
-  it changes the text exactly as applying the separate fixes did;
+  span is the union, else the rules' non-overlapping safe replacements put together (the
+  unsafe ones when no rule has a safe one) — so applying it changes the text as applying
+  those fixes one by one did; with no replacement, the first rule's advice;
 - the same rule on the same span twice is kept once.
 
 An empty span (an absence, a send time) merges only with an empty span at the same place.
@@ -171,9 +172,9 @@ def _fix(cluster: list[Violation], first: Violation, start: int, end: int, text:
                 v.model_copy(update={"start": v.start - start, "end": v.end - start})
                 for v in chosen
             ]
-            assert chosen[0].fix is not None
+            lead = min(chosen, key=_rank).fix
             return Fix(
-                description=min(chosen, key=_rank).fix.description,  # type: ignore[union-attr]
+                description=lead.description if lead is not None else "",
                 replacement=apply_fixes(text[start:end], shifted),
                 applicability=level,
             )

@@ -84,3 +84,47 @@ def test_an_engine_built_twice_segments_the_same(tmp_path: Path):
     second = _with_word(tmp_path)
     assert first.tokenizer._jieba is not second.tokenizer._jieba
     assert first.tokenizer._jieba.total == second.tokenizer._jieba.total
+
+
+#: 引爆 / 全家 for jieba, 引 / 爆全家 with the user word (no shipped pack has it)
+RELOAD_TEXT = "我们就引爆全家群"
+RELOAD_PACK = """pack: {{name: reload_words}}
+user_words: {user_words}
+rules:
+  - id: ZH-TSR-001
+    name: rule-reload
+    category: threat
+    severity: error
+    message: {{zh: 测试, en: test}}
+    basis: [test]
+    match: {{kind: terms, terms: [爆全家]}}
+    fix: {{applicability: manual, description: {{zh: 改写, en: rewrite}}}}
+    examples:
+      trigger: [{{text: "爆全家"}}]
+      pass: [{{text: "无关的文字"}}]
+"""
+
+
+def test_the_gate_reloaded_without_a_user_word_no_longer_finds_by_it(tmp_path: Path):
+    from http_server import start_server
+
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    pack = packs / "reload.yaml"
+    pack.write_text(RELOAD_PACK.format(user_words="[爆全家]"), encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    server = start_server(work, ["--pack", str(packs)])
+    try:
+        with server.client() as http:
+
+            def rules() -> list[str]:
+                body = http.post("/v1/lint", json={"text": RELOAD_TEXT}).json()
+                return [r for v in body["violations"] for r in v.get("rules", [v["rule"]])]
+
+            assert "ZH-TSR-001" in rules()
+            pack.write_text(RELOAD_PACK.format(user_words="[]"), encoding="utf-8")
+            assert http.post("/v1/admin/reload").json()["changed"]
+            assert "ZH-TSR-001" not in rules()
+    finally:
+        server.stop()
