@@ -153,10 +153,15 @@ def predict(engine: Engine, messages: Sequence[LabelledMessage]) -> tuple[list[P
     for msg in messages:
         outcome = engine.lint(msg.text, msg.context)
         rules: dict[Category, list[str]] = {}
-        for v in outcome.violations:
-            if v.severity in COUNTED and v.rule not in rules.get(v.category, []):
-                rules.setdefault(v.category, []).append(v.rule)
-        fired = sorted({f"{v.rule}({v.severity.value})" for v in outcome.violations})
+        matches = [
+            (v.category, m.rule, m.severity)  # each rule of a merged finding
+            for v in outcome.violations
+            for m in (v.matches or [v])
+        ]
+        for category, rule, severity in matches:
+            if severity in COUNTED and rule not in rules.get(category, []):
+                rules.setdefault(category, []).append(rule)
+        fired = sorted({f"{rule}({severity.value})" for _, rule, severity in matches})
         out.append(Prediction(msg, set(rules), rules, fired))
     return out, time.perf_counter() - started
 

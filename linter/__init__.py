@@ -4,12 +4,10 @@ The public Python API is what ``__all__`` names (the README's "Public Python API
 other module is internal and may change between versions.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from .engine_version import installed_version
 
-try:
-    __version__ = version("msglint")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+source"
+#: the one version of msglint, read from the installed package (pyproject.toml's ``version``)
+__version__ = installed_version("msglint")
 
 # after __version__: the modules below read it while they load
 from .engine import Engine, EngineOptions, LintOutcome, build_engine

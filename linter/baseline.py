@@ -4,7 +4,9 @@
 writes FILE from the current findings. An entry names the file (relative to FILE's folder),
 the message key path and rule (for people reading the diff) and the fingerprint
 (:mod:`linter.fingerprints`: key path, rule, matched text — no line numbers), with a count
-for identical findings in one message.
+for identical findings in one message. A finding merged from several rules' matches
+(:mod:`linter.merge_findings`) has an entry per match, the entries msglint 0.1 wrote: the
+baseline takes out the matches it holds, and what another rule found there stays reported.
 
 Matching is a multiset: first an entry of the same file, then — for a template that moved
 to another file — an entry left over from a file that was linted in this run or no longer
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from .atomic import write_atomic
 from .fingerprints import FINGERPRINT_VERSION, fingerprint
+from .merge_findings import parts, split_parts
 from .models import decide
 from .report import MessageReport
 
@@ -110,7 +113,7 @@ def apply(
     pending = []
     for m in reports:
         src = base.relative(m.source)
-        for v in m.violations:
+        for v in (p for found in m.violations for p in parts(found)):
             key = (src, fingerprint(m.id, v.rule, v.matched))
             if left[key] > 0:
                 left[key] -= 1
@@ -129,8 +132,12 @@ def apply(
                 accepted.add(id(v))
                 break
     for m in reports:
-        if any(id(v) in accepted for v in m.violations):
-            m.violations = [v for v in m.violations if id(v) not in accepted]
+        sm = m.source_message
+        kept, gone = split_parts(
+            m.violations, m.text, lambda v: id(v) in accepted, sm.position if sm else None
+        )
+        if gone:
+            m.violations = kept
             m.decision = decide(m.violations)
     stale = sum(n for (src, _), n in left.items() if n > 0 and (src in linted or base._gone(src)))
     return BaselineResult(baselined=len(accepted), stale=stale)
@@ -146,7 +153,7 @@ def rebuilt(base: Baseline, reports: list[MessageReport], files: Iterable[str] =
             new.names[key] = base.names.get(key, ("", ""))
     for m in reports:
         src = base.relative(m.source)
-        for v in m.violations:
+        for v in (p for found in m.violations for p in parts(found)):
             key = (src, fingerprint(m.id, v.rule, v.matched))
             new.entries[key] += 1
             new.names[key] = (m.id, v.rule)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .analysis import Analysis, Span, TermIndex, VariantSpeller, analyse
+from .engine_version import engine_version
 from .exceptions import (
     HEDGE_CUES,
     NEGATION_CUES,
@@ -34,6 +34,7 @@ from .matchers import (
     TermsMatcher,
     normalise_term,
 )
+from .merge_findings import merge_findings
 from .models import (
     DEFAULT_TIMEZONE,
     Applicability,
@@ -309,9 +310,10 @@ class Engine:
         self.speller = VariantSpeller(variants)
         user_words = [normalise_term(w) for p in packs for w in p.spec.user_words]
         self.tokenizer = Tokenizer(user_words)
-        self.version = hashlib.sha256(
-            "".join(sorted(p.sha256 for p in packs)).encode()
-        ).hexdigest()[:16]
+        #: changes with anything that can change a decision (see :mod:`.engine_version`)
+        self.version = engine_version(
+            (p.sha256 for p in packs), user_words, self.options.model_dump(mode="json")
+        )
 
     def _selected(self, rule: RuleSpec) -> bool:
         opts = self.options
@@ -334,7 +336,8 @@ class Engine:
         return context.model_copy(update={"organization": list(self.options.organization)})
 
     def find(self, text: str, context: MessageContext) -> list[Violation]:
-        """Violations in ``text`` (spans on the original text), fixes not yet verified."""
+        """Each rule's violations in ``text`` (spans on the original text), fixes not yet
+        verified and matches not yet merged (:meth:`lint` does both)."""
         return self._find(text, context, {})
 
     def _find(
@@ -374,13 +377,22 @@ class Engine:
         out.sort(key=lambda v: (v.start, v.end, v.rule))
         return out
 
-    def lint(self, text: str, context: MessageContext | None = None) -> LintOutcome:
-        """Violations with verified fixes, the decision, and the text with safe fixes applied."""
+    def lint(
+        self, text: str, context: MessageContext | None = None, *, merge: bool = True
+    ) -> LintOutcome:
+        """Violations with verified fixes, the decision, and the text with safe fixes applied.
+
+        Matches of one category on the same words are merged into one violation
+        (:mod:`linter.merge_findings`); ``merge=False`` gives each rule's own violations
+        (a rule's examples test the rule on its own).
+        """
         context = context or MessageContext()
         # the fixed texts share all but a block or two with the text: segment those once
         segments: dict[str, list[str]] = {}
         found = self._find(text, context, segments)
         violations = [self._verified(v, text, context, segments) for v in found]
+        if merge:
+            violations = merge_findings(violations, text)
         safe = applicable(violations, {Applicability.safe})
         return LintOutcome(
             violations=violations,

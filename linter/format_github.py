@@ -7,6 +7,7 @@ escaped as the runner expects (``%``, CR, LF) and property values also escape ``
 from __future__ import annotations
 
 from .file_spans import file_region
+from .merge_findings import also_line
 from .models import Severity
 from .plural import counted
 from .report import FileProblem, MessageReport, Report, SuppressionProblem
@@ -37,6 +38,8 @@ def _violations(m: MessageReport) -> list[str]:
         if msg is not None and msg.file is not None and region is not None:
             end_line, end_col = msg.file.position(region[1])
         text = f"{v.message} — {m.id}" + (f": 「{v.matched}」" if v.matched else "")
+        if also := also_line(v):
+            text += f"\n{also}"
         if v.fix is not None:
             text += f"\n修改建议 fix ({v.fix.applicability.value}): {v.fix.description}"
         if v.basis:
@@ -50,7 +53,7 @@ def _violations(m: MessageReport) -> list[str]:
                 col=v.column,
                 endLine=end_line if end_line == v.line else None,
                 endColumn=end_col if end_line == v.line else None,
-                title=v.rule,
+                title=", ".join(v.rules),
             )
         )
     return out

@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
+from .merge_findings import also_line
 from .models import Severity, Violation
 from .report import MessageReport, Report
 
@@ -26,6 +27,8 @@ def _clean(text: str) -> str:
 def _describe(m: MessageReport, v: Violation) -> str:
     where = f"{m.source or '<stdin>'}:{v.line}:{v.column}" if v.line else (m.source or "<stdin>")
     lines = [f"{where}: {v.rule} [{v.severity.value}] {v.message}", f"  matched: {v.matched!r}"]
+    if also := also_line(v):
+        lines.append(f"  {also}")
     if v.fix is not None:
         fix = v.fix
         change = f" → {fix.replacement!r}" if fix.replacement is not None else ""

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from .fixes import fix_span
 from .format_github import render_github
 from .format_junit import render_junit
+from .merge_findings import also_matched
 from .plural import counted
 from .report import MessageReport, Report
 from .sarif import render_sarif
@@ -45,6 +46,9 @@ def render_text(report: Report) -> str:
             out.append(f"{where}: {v.rule} [{v.severity.value}] {v.message}  ({v.category.value})")
             if m.source:
                 out.append(f"    in {m.id}")
+            out.extend(
+                f"    also {o.rule} [{o.severity.value}] {o.message}" for o in also_matched(v)
+            )
             line, carets = _marked_line(m.text, v.start, v.end)
             out.append(f"    | {line}")
             out.append(f"    | {carets}")

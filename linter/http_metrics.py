@@ -96,7 +96,8 @@ class GateMetrics:
     def observe_message(self, decision: str, violations: Iterable[Violation]) -> None:
         self._child(self.messages, decision).inc()
         for v in violations:
-            self._child(self.violations, v.rule, v.category.value).inc()
+            for rule in v.rules:  # a merged finding counts for every rule that matched
+                self._child(self.violations, rule, v.category.value).inc()
 
     def fault(self, kind: str) -> None:
         self._child(self.faults, kind).inc()

@@ -83,7 +83,9 @@ class MessageOut(MessageReport):
 class LintOut(MessageOut):
     tool: ToolInfo
     packs: list[PackRef]
-    packs_version: str = Field(description="content hash of the packs that decided")
+    packs_version: str = Field(
+        description="hash of what decided: packs, user words, options, msglint and library versions"
+    )
 
 
 class FieldProblem(BaseModel):

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from .config import Config
 from .engine import Engine, selector_matches
 from .matchers import RuleTimeout
+from .merge_findings import split_parts
 from .models import MessageContext, Violation, decide
 from .readers import ReadError, SourceMessage, expand_paths, read_file
 from .report import FileProblem, MessageReport
@@ -51,11 +52,13 @@ def lint_message(
             str(msg.source or "<stdin>"), msg.line, f"{msg.id}: a pack regex timed out ({exc})"
         ) from None
     ignored = config.ignored_for(msg.source)
-    violations = [
-        _located(v, msg)
-        for v in outcome.violations
-        if not any(selector_matches(s, engine.rule(v.rule).spec) for s in ignored)  # type: ignore[union-attr]
-    ]
+
+    def is_ignored(v: Violation) -> bool:
+        return any(selector_matches(s, engine.rule(v.rule).spec) for s in ignored)  # type: ignore[union-attr]
+
+    # an ignored rule leaves out its own matches; other rules on the same words stay
+    kept, _ = split_parts(outcome.violations, msg.text, is_ignored)
+    violations = [_located(v, msg) for v in kept]
     return MessageReport(
         source=msg.source,
         id=msg.id,

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, computed_field
 from pydantic_core import PydanticCustomError
 
 
@@ -156,7 +156,28 @@ class Fix(BaseModel):
     end: int | None = None
 
 
+class RuleMatch(BaseModel):
+    """One rule's own match inside a merged violation (see :attr:`Violation.matches`)."""
+
+    rule: str
+    severity: Severity
+    message: str
+    start: int
+    end: int
+    matched: str
+
+
 class Violation(BaseModel):
+    """A finding: words of a message that break a rule.
+
+    Matches of one category on overlapping or touching words are one violation (see
+    :mod:`linter.merge_findings`): ``rule`` is the most severe of the rules that matched (a
+    string, as always), ``severity`` the highest, ``start``/``end``/``matched`` the union of
+    their spans, ``basis`` every rule's basis. ``matches`` then lists each rule's own match
+    (id, severity, message, span), in text order; it is empty when one rule matched. ``rules``
+    is every rule id of the violation, ``rule`` first.
+    """
+
     rule: str
     category: Category
     severity: Severity
@@ -168,6 +189,15 @@ class Violation(BaseModel):
     line: int | None = None
     column: int | None = None
     fix: Fix | None = None
+    matches: list[RuleMatch] = Field(default_factory=list)
+    #: the violations merged into this one, each as its rule found it (not serialised)
+    _parts: tuple[Violation, ...] = PrivateAttr(default=())
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rules(self) -> list[str]:
+        """Every rule that matched these words, ``rule`` first."""
+        return list(dict.fromkeys([self.rule, *(m.rule for m in self.matches)]))
 
 
 def decide(violations: list[Violation]) -> Decision:

@@ -17,6 +17,7 @@ from . import __version__
 from .file_spans import file_region, file_span
 from .fingerprints import fingerprint
 from .fixes import fix_span
+from .merge_findings import also_line
 from .models import Severity, Violation
 from .report import MessageReport, Report, RuleMeta, SuppressedViolation, SuppressionProblem
 
@@ -143,13 +144,15 @@ class _Run:
 
     def result(self, m: MessageReport, v: Violation) -> dict[str, Any]:
         text = f"{v.message} — {m.id}" + (f": 「{v.matched}」" if v.matched else "")
+        if also := also_line(v):
+            text += f" ({also})"
         result: dict[str, Any] = {
             "ruleId": v.rule,
             "ruleIndex": self.rule_index(v.rule, v.severity, v.message, v.category.value),
             "level": LEVELS[v.severity],
             "message": {"text": text},
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint(m.id, v.rule, v.matched)},
-            "properties": {"messageId": m.id, "category": v.category.value},
+            "properties": {"messageId": m.id, "category": v.category.value, "rules": v.rules},
         }
         if m.source:
             location = artifact_location(m.source)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .engine import Engine, selector_matches
+from .merge_findings import split_parts
 from .models import Severity, decide
 from .readers import SourceFile
 from .report import MessageReport, RuleMeta, SuppressedViolation, SuppressionProblem
@@ -188,23 +189,37 @@ def _problem(
 
 
 def _suppress(m: MessageReport, directives: list[Directive], engine: Engine) -> None:
-    kept = []
-    for v in m.violations:
-        rule = engine.rule(v.rule)
-        hit = next(
-            (
-                (d, s)
-                for d in directives
-                for s in d.selectors
-                if rule is not None and selector_matches(s, rule.spec)
-            ),
-            None,
-        )
-        if hit is None:
-            kept.append(v)
-            continue
-        d, s = hit
-        d.used.add(s)
+    """Move the matches of the rules the directives name to ``m.suppressed``.
+
+    A directive accepts the rules it names, one by one: of a violation merged from several
+    rules' matches (:mod:`linter.merge_findings`) it takes out those rules' matches, and the
+    words another rule found stay reported under that rule.
+    """
+    hits: dict[str, tuple[Directive, str] | None] = {}
+
+    def hit(rule_id: str) -> tuple[Directive, str] | None:
+        if rule_id not in hits:
+            rule = engine.rule(rule_id)
+            hits[rule_id] = next(
+                (
+                    (d, s)
+                    for d in directives
+                    for s in d.selectors
+                    if rule is not None and selector_matches(s, rule.spec)
+                ),
+                None,
+            )
+        return hits[rule_id]
+
+    sm = m.source_message
+    kept, gone = split_parts(
+        m.violations, m.text, lambda v: hit(v.rule) is not None, sm.position if sm else None
+    )
+    for v in gone:
+        for part in v.rules:
+            if (found := hit(part)) is not None:
+                found[0].used.add(found[1])
+        d, _ = hit(v.rule)  # type: ignore[misc]
         assert d.reason is not None
         m.suppressed.append(SuppressedViolation(**v.model_dump(), reason=d.reason))
     m.violations = kept
