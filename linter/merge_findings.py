@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .fixes import applicable, apply_fixes
+from .fixes import applicable, apply_fixes, fix_span
 from .models import Applicability, Fix, RuleMatch, Violation
 
 
@@ -160,24 +160,43 @@ def _merged(cluster: list[Violation], text: str) -> Violation:
 
 
 def _fix(cluster: list[Violation], first: Violation, start: int, end: int, text: str) -> Fix | None:
-    """The fix of the merged violation (see the module's docstring)."""
+    """The fix of the merged violation (see the module's docstring).
+
+    A fix may replace more than its violation's words (a whole clause: :func:`fix_span`), so
+    "covers the union" and "put together" are judged on the fixes' own spans."""
     with_replacement = [v for v in cluster if v.fix is not None and v.fix.replacement is not None]
-    whole = [v for v in with_replacement if (v.start, v.end) == (start, end)]
+    whole = [v for v in with_replacement if _covers(fix_span(v), start, end)]
     if whole:
-        return min(whole, key=_rank).fix
+        lead = min(whole, key=_rank)
+        lo, hi = fix_span(lead)
+        assert lead.fix is not None
+        return lead.fix.model_copy(update={"start": lo, "end": hi})
     for level in (Applicability.safe, Applicability.unsafe):
         chosen = applicable(with_replacement, {level})
         if chosen:
-            shifted = [
-                v.model_copy(update={"start": v.start - start, "end": v.end - start})
-                for v in chosen
-            ]
+            lo = min(start, *(fix_span(v)[0] for v in chosen))
+            hi = max(end, *(fix_span(v)[1] for v in chosen))
+            shifted = [_shifted(v, lo) for v in chosen]
             lead = min(chosen, key=_rank).fix
             return Fix(
                 description=lead.description if lead is not None else "",
-                replacement=apply_fixes(text[start:end], shifted),
+                replacement=apply_fixes(text[lo:hi], shifted),
                 applicability=level,
+                start=lo,
+                end=hi,
             )
     if first.fix is None:
         return None
     return Fix(description=first.fix.description, applicability=Applicability.manual)
+
+
+def _covers(span: tuple[int, int], start: int, end: int) -> bool:
+    return span[0] <= start and end <= span[1]
+
+
+def _shifted(v: Violation, by: int) -> Violation:
+    """``v`` with its span and its fix's span moved ``by`` characters to the left."""
+    fix = v.fix
+    if fix is not None and fix.start is not None and fix.end is not None:
+        fix = fix.model_copy(update={"start": fix.start - by, "end": fix.end - by})
+    return v.model_copy(update={"start": v.start - by, "end": v.end - by, "fix": fix})

@@ -63,7 +63,9 @@ rules:
     match: {kind: terms, terms: [笨蛋]}
     fix: {applicability: safe, replacement: "", description: {zh: 删除, en: delete}}
     examples:
-      trigger: [{text: "你这个笨蛋", span: "笨蛋"}]
+      trigger:
+        - {text: "你这个笨蛋", span: "笨蛋", fixed: "你这个"}
+        - {text: "你這個笨蛋", span: "笨蛋", fixed: "你這個"}
       pass: [{text: "无关的文字"}]
   - id: ZH-MRG-005
     name: deadbeat
@@ -74,7 +76,9 @@ rules:
     match: {kind: terms, terms: [老赖]}
     fix: {applicability: safe, replacement: "", description: {zh: 删除, en: delete}}
     examples:
-      trigger: [{text: "你这个老赖", span: "老赖"}]
+      trigger:
+        - {text: "你这个老赖", span: "老赖", fixed: "你这个"}
+        - {text: "你這個老賴", span: "老賴", fixed: "你這個"}
       pass: [{text: "无关的文字"}]
 """
 
@@ -164,7 +168,7 @@ def test_every_format_shows_the_knives_once_with_every_rule(
     elif fmt == "text":
         assert out.count("[error]") == 3  # one finding, two "also" lines
         assert "also ZH-THR-019" in out and "also ZH-THR-022" in out
-        assert "1 violations" in out
+        assert "1 violation " in out
     elif fmt == "github":
         (line,) = [x for x in out.splitlines() if x.startswith("::error")]
         assert "title=ZH-THR-006%2C ZH-THR-019%2C ZH-THR-022" in line
