@@ -14,7 +14,7 @@ from . import check_run
 from .baseline import BaselineError
 from .formatters import FORMATTERS
 from .lint_run import empty_folder_problems, find_files, nothing_to_lint, read_inputs
-from .models import MessageContext
+from .models import MessageContext, problem_text
 from .plural import counted
 from .readers import read_stdin
 from .report import FileProblem, Report
@@ -85,7 +85,7 @@ def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
     except ValidationError as exc:
         err = exc.errors()[0]
         flag = "--" + str(err["loc"][0]).replace("_", "-")
-        raise UsageError(f"{flag}: {err['msg']}") from None
+        raise UsageError(f"{flag}: {problem_text(err)}") from None
     return out
 
 

@@ -38,7 +38,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .engine import EngineOptions
-from .models import DEFAULT_TIMEZONE, Channel, Recipient, Severity, TimeZoneName
+from .models import DEFAULT_TIMEZONE, Channel, Recipient, Severity, TimeZoneName, problem_text
 from .pack_schema import RuleSpec
 from .selection import UnknownSelector, check_selectors
 from .suppressions import SUPPRESSION_RULES
@@ -235,7 +235,7 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"{path}: {field}: {err['msg']}") from None
+        raise ConfigError(f"{path}: {field}: {problem_text(err)}") from None
 
 
 def _discover(cwd: Path) -> Path | None:

@@ -46,6 +46,7 @@ from .http_gate import (
 from .http_lint import GateError, LintEndpoints, field_path, packs_fields
 from .http_metrics import GateMetrics
 from .http_openapi import gate_openapi
+from .models import problem_text
 from .rule_docs import rule_detail, rule_summary
 
 
@@ -153,7 +154,7 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         body = error_body(
             "invalid_request",
-            str(first["msg"]),
+            problem_text(first),
             request.state.request_id,
             field=field_path(tuple(first["loc"])) or None,
         )

@@ -27,7 +27,7 @@ from .http_gate import SERVER_LOG, ASGIApp, Receive, Scope, Send, error_body, fa
 from .http_metrics import GateMetrics
 from .http_models import BatchIn, LintIn
 from .matchers import RuleTimeout
-from .models import Decision, MessageContext
+from .models import Decision, MessageContext, problem_text
 from .report import MessageReport, summarise
 
 TOOL = {"name": "msglint", "version": __version__}
@@ -121,9 +121,9 @@ def parse_body(model: type[Model], body: bytes) -> Model:
         first = errors[0]
         if first["type"] == "json_invalid":
             raise GateError(422, "invalid_json", f"the body is not JSON: {first['msg']}") from None
-        details = [{"field": field_path(e["loc"]), "message": e["msg"]} for e in errors[:20]]
+        details = [{"field": field_path(e["loc"]), "message": problem_text(e)} for e in errors[:20]]
         field = field_path(first["loc"])
-        message = f"{field}: {first['msg']}" if field else first["msg"]
+        message = f"{field}: {problem_text(first)}" if field else problem_text(first)
         raise GateError(
             422, "invalid_body", message, field=field or None, details=details
         ) from None

@@ -16,7 +16,7 @@ from .config import Config
 from .engine import Engine, selector_matches
 from .matchers import RuleTimeout
 from .merge_findings import split_parts
-from .models import MessageContext, Violation, decide
+from .models import MessageContext, Violation, decide, problem_text
 from .readers import ReadError, SourceMessage, expand_paths, read_file
 from .report import FileProblem, MessageReport
 from .walk import LINTABLE_SUFFIXES, Excludes, Found, find_inputs
@@ -33,7 +33,9 @@ def message_context(
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
-        raise ReadError(str(msg.source or "<stdin>"), msg.line, f"{field}: {err['msg']}") from None
+        raise ReadError(
+            str(msg.source or "<stdin>"), msg.line, f"{field}: {problem_text(err)}"
+        ) from None
 
 
 def _located(v: Violation, msg: SourceMessage) -> Violation:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -207,3 +208,9 @@ def decide(violations: list[Violation]) -> Decision:
     if Severity.warning in severities:
         return Decision.review
     return Decision.allow
+
+
+def problem_text(error: Mapping[str, Any]) -> str:
+    """A pydantic error's message as a person reads it: without pydantic's ``Value error, ``
+    prefix, which says nothing to someone who wrote a config, a pack or a request."""
+    return str(error["msg"]).removeprefix("Value error, ")

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .models import problem_text
 from .pack_schema import PackSpec
 
 
@@ -115,7 +116,7 @@ def load_pack(path: Path) -> LoadedPack:
         first = exc.errors()[0]
         node = _node_at(_compose(text), tuple(first["loc"]))
         line = node.start_mark.line + 1 if node is not None else None
-        msg = first["msg"].removeprefix("Value error, ")
+        msg = problem_text(first)
         raise PackError(shown, line, _field_name(tuple(first["loc"])), msg) from None
     for loc, name in spec.term_set_references():
         if name not in spec.term_sets:
