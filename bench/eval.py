@@ -1,6 +1,6 @@
 """Score the rule packs against a labelled message set (tests/data/dev_messages.yaml).
 
-    python bench/eval.py tests/data/dev_messages.yaml [--packs DIR ...] [--no-shipped]
+    python bench/eval.py DATASET.yaml [DATASET.yaml ...] [--packs DIR ...] [--no-shipped]
                          [--json] [--min-precision P --min-recall R]
 
 Every message is linted by the real engine. A category counts as predicted for a
@@ -38,6 +38,15 @@ MAIN_CATEGORIES = (
     Category.missing_identification,
 )
 COUNTED = {Severity.error, Severity.warning}
+#: what a message says, as against how or when it is sent
+CONTENT_CATEGORIES = frozenset(
+    {
+        Category.threat,
+        Category.third_party_disclosure,
+        Category.misleading_legal,
+        Category.abusive_language,
+    }
+)
 TEXT_WIDTH = 40
 
 
@@ -49,6 +58,10 @@ class LabelledMessage(BaseModel):
     context: MessageContext = Field(default_factory=MessageContext)
     labels: list[Category]
     note: str = ""
+    #: where a real message was copied from (URL or github:owner/repo@commit:path)
+    source: str = ""
+    #: what kind of source: court_judgment, news_report, complaint_platform, …
+    provenance: str = ""
 
 
 class DataSet(BaseModel):
@@ -139,6 +152,10 @@ class Evaluation:
     exact: int = 0
     messages: int = 0
     seconds: float = 0.0
+    #: messages with a content label / of those, how many any content rule caught
+    content: Score = field(default_factory=Score)
+    #: provenance → (messages, content-labelled, caught, compliant, compliant flagged)
+    by_provenance: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def per_second(self) -> float:
@@ -181,6 +198,17 @@ def evaluate(predictions: list[Prediction], seconds: float) -> Evaluation:
         gold = set(pred.message.labels)
         if gold == pred.predicted:
             result.exact += 1
+        has_content = bool(gold & CONTENT_CATEGORIES)
+        caught = bool(pred.predicted & CONTENT_CATEGORIES)
+        result.content.support += has_content
+        result.content.tp += has_content and caught
+        result.content.fn += has_content and not caught
+        row = result.by_provenance.setdefault(pred.message.provenance or "-", [0, 0, 0, 0, 0])
+        row[0] += 1
+        row[1] += has_content
+        row[2] += has_content and caught
+        row[3] += not gold
+        row[4] += not gold and bool(pred.predicted)
         for cat in Category:
             score = scores[cat]
             in_gold, in_pred = cat in gold, cat in pred.predicted
@@ -221,6 +249,18 @@ def render_table(result: Evaluation) -> str:
     return "\n".join(lines)
 
 
+def render_provenance(result: Evaluation) -> str:
+    head = (
+        f"{'provenance':<24}{'msgs':>6}{'content':>9}{'caught':>8}{'recall':>8}"
+        f"{'ok':>5}{'flagged':>9}"
+    )
+    lines = [head, "-" * len(head)]
+    for name, (n, content, caught, ok, flagged) in sorted(result.by_provenance.items()):
+        recall = f"{caught / content:.3f}" if content else "-"
+        lines.append(f"{name:<24}{n:>6}{content:>9}{caught:>8}{recall:>8}{ok:>5}{flagged:>9}")
+    return "\n".join(lines)
+
+
 def render_misses(title: str, misses: list[Miss], rules_label: str) -> str:
     lines = [f"{title} ({len(misses)})"]
     for m in sorted(misses, key=lambda m: (m.category.value, m.id)):
@@ -236,6 +276,12 @@ def render_text(result: Evaluation, load_seconds: float) -> str:
         render_table(result),
         "",
         f"messages: {result.messages}   exact label-set match: {result.exact} ({share:.1%})",
+        f"content-message recall: {result.content.tp}/{result.content.support} "
+        f"({result.content.recall:.3f}) — messages with a threat, disclosure, legal or abuse "
+        "label that any content rule caught",
+        "",
+        render_provenance(result),
+        "",
         f"throughput: {result.per_second:,.0f} messages/s "
         f"(lint {result.seconds * 1000:.0f} ms, engine build {load_seconds * 1000:.0f} ms)",
         "",
@@ -255,6 +301,13 @@ def render_json(result: Evaluation, load_seconds: float) -> str:
         "exact_match": result.exact,
         "per_category": {c.value: s.as_dict() for c, s in result.scores.items()},
         "micro": result.micro.as_dict(),
+        "content_message_recall": result.content.as_dict(),
+        "by_provenance": {
+            name: dict(
+                zip(("messages", "content", "caught", "compliant", "flagged"), row, strict=True)
+            )
+            for name, row in sorted(result.by_provenance.items())
+        },
         "messages_per_second": round(result.per_second, 1),
         "lint_seconds": round(result.seconds, 4),
         "engine_build_seconds": round(load_seconds, 4),
@@ -277,7 +330,13 @@ def below_bounds(result: Evaluation, min_p: float | None, min_r: float | None) -
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    p.add_argument("dataset", type=Path, help="labelled YAML, e.g. tests/data/dev_messages.yaml")
+    p.add_argument(
+        "datasets",
+        type=Path,
+        nargs="+",
+        metavar="dataset",
+        help="labelled YAML files, e.g. tests/data/dev_messages.yaml (ids unique across them)",
+    )
     p.add_argument(
         "--packs",
         nargs="+",
@@ -299,7 +358,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        messages = load_dataset(args.dataset)
+        messages = [m for path in args.datasets for m in load_dataset(path)]
+        ids = [m.id for m in messages]
+        if len(set(ids)) != len(ids):
+            dup = next(i for i in ids if ids.count(i) > 1)
+            raise DataSetError(f"duplicate id {dup} across the data sets")
     except DataSetError as exc:
         print(f"eval: {exc}", file=sys.stderr)
         return 2
