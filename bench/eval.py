@@ -62,6 +62,8 @@ class LabelledMessage(BaseModel):
     source: str = ""
     #: what kind of source: court_judgment, news_report, complaint_platform, …
     provenance: str = ""
+    #: the search that showed the quote (so a second person can check it against the source)
+    found_by: str = ""
 
 
 class DataSet(BaseModel):
