@@ -13,6 +13,7 @@ import ahocorasick
 
 from .models import MessageContext
 from .prepare import PreparedMessage, prepare
+from .signatures import signatures
 from .tokens import HAN_BLOCK, Tokenizer
 
 Span = tuple[int, int]
@@ -83,8 +84,6 @@ class Analysis:
     @cached_property
     def signatures(self) -> list[tuple[Span, str]]:
         """The 【signatures】 at the start and end of the message, with their names."""
-        from .matchers import signatures  # the matchers build on this module
-
         return signatures(self.prepared.text)
 
     @cached_property

@@ -13,9 +13,9 @@ from .engine import Engine
 from .lint_run import lint_message
 from .models import Severity
 from .plural import counted
-from .readers import ReadError, SourceMessage
 from .report import FileProblem, MessageReport, Report, summarise
 from .rule_catalog import rule_catalog
+from .source import ReadError, SourceMessage
 from .suppressions import apply_suppressions, drop_ignored
 
 FAIL_LEVELS = {"error": 3, "warning": 2, "info": 1, "never": 99}

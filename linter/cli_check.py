@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from . import check_run
 from .baseline import BaselineError
+from .cli_common import UsageError, load_engine
 from .formatters import FORMATTERS
 from .lint_run import empty_folder_problems, find_files, nothing_to_lint, read_inputs
 from .models import MessageContext
@@ -74,8 +75,6 @@ def add_check_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], N
 
 def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """Context given by flags, checked once (a bad flag is one error, not one per message)."""
-    from .cli import UsageError
-
     out: dict[str, Any] = {}
     for key in ("recipient", "channel", "send_at", "timezone", "organization"):
         if getattr(args, key, None):
@@ -90,13 +89,11 @@ def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .cli import UsageError, _engine
-
     if not args.paths:
         raise UsageError("nothing to check: give files, folders, or - for stdin")
     if args.update_baseline and args.baseline is None:
         raise UsageError("--update-baseline needs --baseline FILE")
-    engine, config = _engine(args)
+    engine, config = load_engine(args)
     overrides = cli_overrides(args)
     problems: list[FileProblem] = []
     files: list[Path] = []

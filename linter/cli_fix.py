@@ -19,13 +19,15 @@ from . import check_run
 from .atomic import write_atomic
 from .baseline import BaselineError
 from .cli_check import add_input_options, add_lint_options, cli_overrides, no_message_note
+from .cli_common import UsageError, load_engine
 from .formatters import FORMATTERS
 from .inplace import FilePlan, NotFixed, plan_file
 from .lint_run import empty_folder_problems, find_files, nothing_to_lint, read_inputs
 from .models import Applicability
 from .plural import counted
-from .readers import ReadError, SourceMessage, decode, read_text
+from .readers import decode, read_text
 from .report import FileProblem, Report
+from .source import ReadError, SourceMessage
 
 
 def add_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -116,8 +118,6 @@ def _lint(
     files: list[Path],
 ) -> check_run.RunResult:
     """What ``check`` reports on these messages, with this command's options."""
-    from .cli import UsageError
-
     options = check_run.RunOptions(
         overrides=cli_overrides(args),
         fail_on=args.fail_on or config.fail_on,
@@ -141,9 +141,7 @@ def _remains(report: Report, unsafe: bool) -> str:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from .cli import UsageError, _engine
-
-    engine, config = _engine(args)
+    engine, config = load_engine(args)
     found = find_files(list(args.paths), config, engine, args.exclude)
     if not found.files:
         raise UsageError(nothing_to_lint(args.paths))

@@ -32,17 +32,19 @@ import contextlib
 import tomllib
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .engine import EngineOptions
 from .models import DEFAULT_TIMEZONE, Channel, Recipient, Severity, TimeZoneName
-from .pack_schema import RuleSpec
+from .options import EngineOptions
 from .selection import UnknownSelector, check_selectors
 from .suppressions import SUPPRESSION_RULES
 from .walk import glob_spec
+
+if TYPE_CHECKING:  # a type only: reading a config loads no pack schema
+    from .pack_schema import RuleSpec
 
 CONFIG_NAMES = ("msglint.toml", ".msglint.toml")
 FailOn = Literal["error", "warning", "info", "never"]

@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from .analysis import Analysis, Span, TermIndex, VariantSpeller, analyse
+from .edits import applicable, apply_fixes, fix_span
 from .engine_version import engine_version
+from .errors import PackError
 from .exceptions import (
     HEDGE_CUES,
     NEGATION_CUES,
@@ -21,7 +21,7 @@ from .exceptions import (
     scope_region,
 )
 from .fix_check import ANYWHERE, Reach, Region, reach, still_wrong
-from .fixes import applicable, apply_fixes, build_fix, fix_span
+from .fixes import build_fix
 from .matchers import (
     MATCHER_BY_KIND,
     Matcher,
@@ -36,7 +36,6 @@ from .matchers import (
 )
 from .merge_findings import merge_findings
 from .models import (
-    DEFAULT_TIMEZONE,
     Applicability,
     Decision,
     Fix,
@@ -45,27 +44,12 @@ from .models import (
     Violation,
     decide,
 )
-from .pack_loader import LoadedPack, PackError, load_pack, pack_files, shipped_pack_dir
+from .options import EngineOptions
+from .pack_loader import LoadedPack, load_pack, pack_files, shipped_pack_dir
 from .pack_schema import PassExample, RuleSpec, Scope, TriggerExample
 from .regex_prefilter import required_literals, sample_cost
 from .selection import selector_matches
 from .tokens import Tokenizer
-
-
-class EngineOptions(BaseModel):
-    """What a deployment changes without editing packs (from config or CLI flags)."""
-
-    select: list[str] = ["ALL"]
-    ignore: list[str] = []
-    severity: dict[str, Severity] = {}
-    #: local permitted sending window, e.g. ("08:00", "21:00"); None keeps the pack's.
-    #: It only narrows the pack's window, never widens it.
-    contact_hours: tuple[str, str] | None = None
-    #: the recipient's time zone when a message's context names none
-    timezone: str = DEFAULT_TIMEZONE
-    #: organisation names used when a message's context names none
-    organization: list[str] = []
-    lang: str = "zh"
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from .config import MIN_TOKEN_CHARS, Config, ConfigError, ServerConfig, load_config
 from .engine import Engine, build_engine
+from .errors import PackError
 from .models import Decision, MessageContext
-from .pack_loader import PackError
 
 #: The environment a worker reads its start-up options from (``msglint serve`` sets them, and
 #: they reach every ``--workers`` process, which uvicorn spawns afresh).

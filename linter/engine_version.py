@@ -29,6 +29,10 @@ def installed_version(distribution: str) -> str:
         return "0.0.0+source"
 
 
+#: the one version of msglint, read from the installed package (pyproject.toml's ``version``)
+MSGLINT_VERSION = installed_version("msglint")
+
+
 def engine_version(
     pack_hashes: Iterable[str], user_words: Iterable[str], options: Mapping[str, object]
 ) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from .readers import SourceMessage
+from .source import SourceMessage
 
 
 def file_region(msg: SourceMessage, start: int, end: int) -> tuple[int, int] | None:

@@ -19,10 +19,9 @@ made, the fix is advice: no replacement, manual.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from .exceptions import _CLAUSE_BREAK
-from .models import Applicability, Fix, MessageContext, Violation
+from .models import Applicability, Fix, MessageContext
 from .pack_schema import FixSpec
 from .prepare import _to_simplified
 from .script import in_script, script_of
@@ -142,37 +141,3 @@ def build_fix(
         start=start,
         end=end,
     )
-
-
-def fix_span(v: Violation) -> tuple[int, int]:
-    """The characters of the message ``v``'s replacement takes the place of."""
-    fix = v.fix
-    if fix is not None and fix.start is not None and fix.end is not None:
-        return fix.start, fix.end
-    return v.start, v.end
-
-
-def applicable(violations: Iterable[Violation], levels: set[Applicability]) -> list[Violation]:
-    """Violations whose fix may be applied at these levels, without overlapping each other."""
-    chosen: list[Violation] = []
-    taken: list[tuple[int, int]] = []
-    for v in sorted(violations, key=lambda v: (fix_span(v)[0], -fix_span(v)[1])):
-        fix = v.fix
-        if fix is None or fix.replacement is None or fix.applicability not in levels:
-            continue
-        start, end = fix_span(v)
-        if any(start < e and s < end for s, e in taken) or any(start == end == s for s, _ in taken):
-            continue
-        chosen.append(v)
-        taken.append((start, end))
-    return chosen
-
-
-def apply_fixes(text: str, violations: Iterable[Violation]) -> str:
-    """Replace each violation's fix span by its replacement (spans must not overlap)."""
-    out = text
-    for v in sorted(violations, key=fix_span, reverse=True):
-        assert v.fix is not None and v.fix.replacement is not None
-        start, end = fix_span(v)
-        out = out[:start] + v.fix.replacement + out[end:]
-    return out

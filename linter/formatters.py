@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
-from .fixes import fix_span
+from .edits import fix_span
 from .format_github import render_github
 from .format_junit import render_junit
 from .merge_findings import also_matched

@@ -33,8 +33,8 @@ from fastapi.responses import Response
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__
 from .engine_holder import EngineHolder, ReloadRefused, ServeOptions, Snapshot, probe
+from .engine_version import MSGLINT_VERSION
 from .http_gate import (
     DOCS_ASSETS,
     SERVER_LOG,
@@ -124,7 +124,7 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
         # Swagger UI would otherwise send the document to an online validator for a badge.
         swagger_ui_parameters={"validatorUrl": None},
         title="msglint pre-send gate",
-        version=__version__,
+        version=MSGLINT_VERSION,
         description="May this debt-collection message be sent? allow / review / block, "
         "with the violations, their legal basis and the safe-fixed text.",
         lifespan=lifespan,

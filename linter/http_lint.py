@@ -20,17 +20,17 @@ from typing import Any, TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from . import __version__
 from .engine import LintOutcome
 from .engine_holder import Snapshot
+from .engine_version import MSGLINT_VERSION
+from .errors import RuleTimeout
 from .http_gate import SERVER_LOG, ASGIApp, Receive, Scope, Send, error_body, fault_site, send_json
 from .http_metrics import GateMetrics
 from .http_models import BatchIn, LintIn
-from .matchers import RuleTimeout
 from .models import Decision, MessageContext
 from .report import MessageReport, summarise
 
-TOOL = {"name": "msglint", "version": __version__}
+TOOL = {"name": "msglint", "version": MSGLINT_VERSION}
 DEFAULT_CONTEXT = MessageContext()
 #: A batch gives the event loop back this often, so single calls are not stuck behind it.
 YIELD_EVERY = 16

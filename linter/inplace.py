@@ -20,12 +20,13 @@ from typing import Any
 
 from .check_run import lint_messages
 from .config import Config
+from .edits import applicable, apply_fixes, fix_span
 from .engine import Engine
 from .file_spans import file_span
-from .fixes import applicable, apply_fixes, fix_span
 from .models import Applicability, Violation
-from .readers import ReadError, SourceMessage, decode, read_file, read_text
+from .readers import decode, read_file, read_text
 from .report import MessageReport
+from .source import ReadError, SourceMessage
 from .suppressions import apply_suppressions
 
 MAX_PASSES = 5

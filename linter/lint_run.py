@@ -13,12 +13,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from .config import Config
-from .engine import Engine, selector_matches
-from .matchers import RuleTimeout
+from .engine import Engine
+from .errors import RuleTimeout
 from .merge_findings import split_parts
 from .models import MessageContext, Violation, decide
-from .readers import ReadError, SourceMessage, expand_paths, read_file
+from .readers import expand_paths, read_file
 from .report import FileProblem, MessageReport
+from .selection import selector_matches
+from .source import ReadError, SourceMessage
 from .walk import LINTABLE_SUFFIXES, Excludes, Found, find_inputs
 
 

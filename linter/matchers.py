@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import time
 
 from .analysis import Analysis, Span, present
+from .errors import RuleTimeout
 from .models import DEFAULT_TIMEZONE, zone
 from .pack_schema import (
     NearMatch,
@@ -27,10 +28,6 @@ from .regex_prefilter import max_match_width, required_sets
 
 #: No regex of any pack may run longer than this on one message.
 REGEX_TIMEOUT_SECONDS = 0.05
-
-
-class RuleTimeout(Exception):
-    """A pack regex ran out of time: the message cannot be judged (a gate fails closed)."""
 
 
 def normalise_term(term: str) -> str:
@@ -235,25 +232,6 @@ class SendTimeMatcher:
         if self.earliest <= local.time() < self.latest:
             return []
         return [(0, 0)]
-
-
-# Start or end of the message: 【…】, allowing spaces and a closing full stop after it.
-_SIGNATURE_HEAD = stdlib_re.compile(r"^\s*【([^【】\n]{1,30})】")
-# An opt-out note may follow the closing signature: …【招商银行】回T退订.
-_SIGNATURE_TAIL = stdlib_re.compile(
-    r"【([^【】\n]{1,30})】[\s.。,，]*(?:[^【】\n]{0,8}(?:退订|拒收)[^【】\n]{0,6})?[\s.。]*$"
-)
-
-
-def signatures(text: str) -> list[tuple[Span, str]]:
-    """The 【signatures】 at the start and end of prepared text, with the span of each."""
-    found: list[tuple[Span, str]] = []
-    for rx in (_SIGNATURE_HEAD, _SIGNATURE_TAIL):
-        if m := rx.search(text):
-            span = (m.start(0) + m.group(0).index("【"), m.start(0) + m.group(0).index("】") + 1)
-            if not found or found[0][0] != span:
-                found.append((span, m.group(1).strip()))
-    return found
 
 
 def _names_org(signature: str, org: str) -> bool:

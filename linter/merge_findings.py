@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .fixes import applicable, apply_fixes
+from .edits import applicable, apply_fixes
 from .models import Applicability, Fix, RuleMatch, Violation
 
 

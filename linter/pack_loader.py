@@ -11,16 +11,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .errors import PackError
 from .pack_schema import PackSpec
-
-
-class PackError(Exception):
-    """A pack that cannot be loaded. ``str()`` is one line: ``file:line: field: reason``."""
-
-    def __init__(self, path: str, line: int | None, field: str, reason: str) -> None:
-        self.path, self.line, self.field, self.reason = path, line, field, reason
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {field}: {reason}" if field else f"{where}: {reason}")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .models import MessageContext
-from .readers import CONTEXT_KEYS, ReadError, SourceFile, SourceMessage, _verbatim
+from .source import CONTEXT_KEYS, ReadError, SourceFile, SourceMessage, verbatim
 
 TEXT, ID = "text", "id"
 
@@ -135,7 +135,7 @@ def read_csv(source: SourceFile, errors: list[ReadError]) -> list[SourceMessage]
         if not text.strip():
             continue
         fields = _csv_field_offsets(source.text, source.line_starts[start_line - 1])
-        offsets = _verbatim(source.text, text, fields[col]) if col < len(fields) else None
+        offsets = verbatim(source.text, text, fields[col]) if col < len(fields) else None
         first = offsets[0] if offsets else source.line_starts[start_line - 1]
         at_line, at_col = source.position(first)
         ident = columns.get(ID)
@@ -161,12 +161,14 @@ def read_csv(source: SourceFile, errors: list[ReadError]) -> list[SourceMessage]
 
 
 def _column_letter(index: int) -> str:
+    # openpyxl loads only when a workbook is read (start-up cost: ~0.08 s on every run otherwise)
     from openpyxl.utils import get_column_letter
 
     return str(get_column_letter(index))
 
 
 def _sheet_rows(path: Path) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+    # start-up cost, as above
     from openpyxl import load_workbook
 
     try:

@@ -11,83 +11,20 @@ character, each character's file position is kept, so spans get exact line:colum
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .read_encoding import Encoding, Undecodable, decode_bytes
+from .read_tables import read_csv, read_xlsx
+from .source import CONTEXT_KEYS, ReadError, SourceFile, SourceMessage, verbatim
 from .walk import LINTABLE_SUFFIXES, find_inputs
 
 SUPPORTED_SUFFIXES = LINTABLE_SUFFIXES
-CONTEXT_KEYS = ("recipient", "channel", "send_at", "timezone", "organization")
-
-
-class ReadError(Exception):
-    """A file (or one line of it) that cannot be read as messages; the rest go on."""
-
-    def __init__(self, source: str, line: int | None, reason: str) -> None:
-        self.source, self.line, self.reason = source, line, reason
-        super().__init__(f"{source}:{line}: {reason}" if line else f"{source}: {reason}")
-
-
-@dataclass
-class SourceFile:
-    """The text of one input file, and where its lines start."""
-
-    path: str | None
-    text: str
-    line_starts: list[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
-
-    def position(self, index: int) -> tuple[int, int]:
-        """1-based line and column of a character index."""
-        line = bisect.bisect_right(self.line_starts, index) - 1
-        return line + 1, index - self.line_starts[line] + 1
-
-
-@dataclass
-class SourceMessage:
-    source: str | None
-    id: str
-    text: str
-    line: int | None
-    column: int | None
-    context: dict[str, Any] = field(default_factory=dict)
-    #: file character index of each text character, when the text stands verbatim
-    offsets: list[int] | None = None
-    file: SourceFile | None = None
-    #: 1-based file lines that name this message in YAML/JSON: the line of its key (for a
-    #: mapping with ``text``, the mapping's key and the ``text`` key) and of its value's start
-    key_lines: tuple[int, ...] = ()
-
-    def position(self, offset: int) -> tuple[int | None, int | None]:
-        """File line:column of a character offset in ``text`` (the message's, as a fallback)."""
-        if self.file is None or self.offsets is None:
-            return self.line, self.column
-        if offset < len(self.offsets):
-            return self.file.position(self.offsets[offset])
-        if self.offsets:
-            line, col = self.file.position(self.offsets[-1])
-            return line, col + 1
-        return self.line, self.column
-
-
-def _verbatim(file_text: str, value: str, candidates: list[int]) -> list[int] | None:
-    """The candidate map if each value char is the file char it points at, else None."""
-    if len(candidates) != len(value):
-        return None
-    for i, ch in zip(candidates, value, strict=True):
-        if i >= len(file_text) or file_text[i] != ch:
-            return None
-    return candidates
 
 
 def _scalar_offsets(file_text: str, node: yaml.ScalarNode) -> list[int] | None:
@@ -95,7 +32,7 @@ def _scalar_offsets(file_text: str, node: yaml.ScalarNode) -> list[int] | None:
     start, end = node.start_mark.index, node.end_mark.index
     if node.style in (None, "'", '"'):
         inner = start + (1 if node.style else 0)
-        return _verbatim(file_text, value, list(range(inner, inner + len(value))))
+        return verbatim(file_text, value, list(range(inner, inner + len(value))))
     if node.style == "|":
         # A literal block: value line i is file line (header + 1 + i), after the indentation.
         lines = value.split("\n")
@@ -116,7 +53,7 @@ def _scalar_offsets(file_text: str, node: yaml.ScalarNode) -> list[int] | None:
             if i < len(lines) - 1:
                 offsets.append(eol)  # the newline
             pos = eol + 1
-        return _verbatim(file_text, value, offsets)
+        return verbatim(file_text, value, offsets)
     return None
 
 
@@ -215,7 +152,7 @@ def read_jsonl(source: SourceFile, errors: list[ReadError]) -> list[SourceMessag
         offsets = None
         if m := _TEXT_VALUE.search(raw):
             begin = line_start + m.end()
-            offsets = _verbatim(source.text, text, list(range(begin, begin + len(text))))
+            offsets = verbatim(source.text, text, list(range(begin, begin + len(text))))
         first = offsets[0] if offsets else line_start
         line, col = source.position(first)
         out.append(
@@ -262,8 +199,6 @@ def read_file(path: Path, errors: list[ReadError]) -> list[SourceMessage]:
     """Messages of one file; a broken line of a .jsonl goes to ``errors``, the rest are read."""
     shown = str(path)
     if path.suffix.lower() == ".xlsx":
-        from .read_tables import read_xlsx
-
         return read_xlsx(path)
     try:
         raw = path.read_bytes()
@@ -279,8 +214,6 @@ def read_text(shown: str, text: str, path: Path, errors: list[ReadError]) -> lis
     if suffix == ".jsonl":
         return read_jsonl(source, errors)
     if suffix == ".csv":
-        from .read_tables import read_csv
-
         return read_csv(source, errors)
     if suffix in (".yaml", ".yml", ".json"):
         if suffix == ".json":
@@ -298,8 +231,6 @@ def read_stdin(data: str, fmt: str) -> tuple[list[SourceMessage], list[ReadError
     if fmt == "jsonl":
         messages = read_jsonl(source, errors)
     elif fmt == "csv":
-        from .read_tables import read_csv
-
         try:
             messages = read_csv(source, errors)
         except ReadError as exc:

@@ -8,14 +8,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from . import __version__
+from .engine_version import MSGLINT_VERSION
 from .models import Decision, Severity, Violation
-from .readers import SourceMessage
+from .source import SourceMessage
 
 
 class ToolInfo(BaseModel):
     name: str = "msglint"
-    version: str = __version__
+    version: str = MSGLINT_VERSION
 
 
 class SuppressedViolation(Violation):

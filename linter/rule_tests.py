@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .edits import apply_fixes
 from .engine import Engine
-from .fixes import apply_fixes
 from .models import Applicability
 
 

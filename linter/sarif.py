@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import __version__
+from .edits import fix_span
+from .engine_version import MSGLINT_VERSION
 from .file_spans import file_region, file_span
 from .fingerprints import fingerprint
-from .fixes import fix_span
 from .merge_findings import also_line
 from .models import Severity, Violation
 from .report import MessageReport, Report, RuleMeta, SuppressedViolation, SuppressionProblem
@@ -211,8 +211,8 @@ def render_sarif(report: Report) -> str:
                 "tool": {
                     "driver": {
                         "name": "msglint",
-                        "version": __version__,
-                        "semanticVersion": __version__,
+                        "version": MSGLINT_VERSION,
+                        "semanticVersion": MSGLINT_VERSION,
                         "rules": run.rules,
                         "properties": {"packsVersion": report.packs_version},
                     }

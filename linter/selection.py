@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from .pack_schema import RuleSpec
+if TYPE_CHECKING:  # a type only: a config checks selectors without loading the pack schema
+    from .pack_schema import RuleSpec
 
 
 def selector_matches(selector: str, rule: RuleSpec) -> bool:

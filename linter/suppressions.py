@@ -17,14 +17,18 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import yaml
 
-from .engine import Engine, selector_matches
 from .merge_findings import split_parts
 from .models import Severity, decide
-from .readers import SourceFile
 from .report import MessageReport, RuleMeta, SuppressedViolation, SuppressionProblem
+from .selection import selector_matches
+from .source import SourceFile
+
+if TYPE_CHECKING:  # a type only: reading a config (SUPPRESSION_RULES) loads no engine
+    from .engine import Engine
 
 UNUSED, NO_REASON, MALFORMED = "MSGLINT-SUP-001", "MSGLINT-SUP-002", "MSGLINT-SUP-003"
 
