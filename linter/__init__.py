@@ -11,12 +11,12 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from .engine_version import MSGLINT_VERSION as __version__
+from .core.engine_version import MSGLINT_VERSION as __version__
 
 if TYPE_CHECKING:
-    from .engine import Engine, LintOutcome, build_engine
-    from .errors import PackError
-    from .models import (
+    from .core.engine import Engine, LintOutcome
+    from .core.errors import PackError
+    from .core.models import (
         Applicability,
         Category,
         Channel,
@@ -27,24 +27,25 @@ if TYPE_CHECKING:
         Severity,
         Violation,
     )
-    from .options import EngineOptions
+    from .core.options import EngineOptions
+    from .packs.loader import build_engine
 
 #: each public name → the module that defines it
 _HOMES = {
-    "Applicability": ".models",
-    "Category": ".models",
-    "Channel": ".models",
-    "Decision": ".models",
-    "Engine": ".engine",
-    "EngineOptions": ".options",
-    "Fix": ".models",
-    "LintOutcome": ".engine",
-    "MessageContext": ".models",
-    "PackError": ".errors",
-    "Recipient": ".models",
-    "Severity": ".models",
-    "Violation": ".models",
-    "build_engine": ".engine",
+    "Applicability": ".core.models",
+    "Category": ".core.models",
+    "Channel": ".core.models",
+    "Decision": ".core.models",
+    "Engine": ".core.engine",
+    "EngineOptions": ".core.options",
+    "Fix": ".core.models",
+    "LintOutcome": ".core.engine",
+    "MessageContext": ".core.models",
+    "PackError": ".core.errors",
+    "Recipient": ".core.models",
+    "Severity": ".core.models",
+    "Violation": ".core.models",
+    "build_engine": ".packs.loader",
 }
 
 __all__ = [
