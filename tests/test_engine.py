@@ -337,7 +337,7 @@ def test_select_ignore_and_severity_overrides(tmp_path: Path):
 
 
 def test_regex_timeout_fails_closed(tmp_path: Path):
-    from linter.core.matchers import RuleTimeout
+    from linter.core.errors import RuleTimeout
 
     eng = make_engine(tmp_path, {"match": "{kind: regex, pattern: '(a|aa)+$'}"})
     with pytest.raises(RuleTimeout):

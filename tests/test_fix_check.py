@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from linter.core.analysis import analyse
+from linter.core.edits import apply_fixes, fix_span
 from linter.core.engine import Engine
 from linter.core.fix_check import Region, still_wrong
-from linter.core.fixes import apply_fixes, fix_span
 from linter.core.models import MessageContext
 
 CTX = MessageContext()

@@ -19,20 +19,9 @@ from .cues import (
 from .edits import applicable, apply_fixes, fix_span
 from .engine_version import engine_version
 from .errors import PackError
-from .fix_check import ANYWHERE, Reach, Region, reach, still_wrong
+from .fix_check import ANYWHERE, Reach, Region, still_wrong
 from .fixes import build_fix
-from .matchers import (
-    MATCHER_BY_KIND,
-    Matcher,
-    NearMatcher,
-    PackRegex,
-    PatternFinder,
-    RegexMatcher,
-    SendTimeMatcher,
-    SignatureMatcher,
-    TermsMatcher,
-    normalise_term,
-)
+from .matchers import MATCHER_BY_KIND, Matcher, PackRegex, PatternFinder, normalise_term
 from .merge_findings import merge_findings
 from .models import (
     Applicability,
@@ -95,7 +84,7 @@ class CompiledRule:
                 return []
             if found:
                 near.append((u.scope, found))
-        if not isinstance(self.matcher, NearMatcher):
+        if self.matcher.outermost_only:
             spans = _outermost(spans)
         exc = self.spec.exceptions
         kept = []
@@ -107,12 +96,12 @@ class CompiledRule:
                 continue
             if exc.negation and (
                 cue_before(text, span, NEGATION_CUES)
-                or (isinstance(self.matcher, NearMatcher) and cue_inside(text, span, NEGATION_CUES))
+                or (self.matcher.cues_inside and cue_inside(text, span, NEGATION_CUES))
             ):
                 continue
             if exc.hedging and (
                 cue_before(text, span, HEDGE_CUES)
-                or (isinstance(self.matcher, NearMatcher) and cue_inside(text, span, HEDGE_CUES))
+                or (self.matcher.cues_inside and cue_inside(text, span, HEDGE_CUES))
             ):
                 continue
             if self.allow and allowed_by_phrase(text, span, self.allow):
@@ -121,7 +110,7 @@ class CompiledRule:
                 continue
             if (
                 not exc.in_signature
-                and not isinstance(self.matcher, SignatureMatcher)
+                and not self.matcher.sees_signature
                 and _inside(span, analysis.signature_spans)
             ):
                 continue
@@ -160,9 +149,7 @@ def _term_expander(term_sets: dict[str, list[str]]) -> Callable[[list[str]], lis
 
 def compile_rule(spec: RuleSpec, pack: LoadedPack, options: EngineOptions) -> CompiledRule:
     expand = _term_expander(pack.spec.term_sets)
-    matcher = MATCHER_BY_KIND[spec.match.kind](spec.match, expand)  # type: ignore[arg-type]
-    if isinstance(matcher, SendTimeMatcher):
-        matcher = matcher.configured(options.contact_hours, options.timezone)
+    matcher = MATCHER_BY_KIND[spec.match.kind](spec.match, expand).configured(options)
     exc = spec.exceptions
     return CompiledRule(
         spec=spec,
@@ -177,32 +164,15 @@ def compile_rule(spec: RuleSpec, pack: LoadedPack, options: EngineOptions) -> Co
 
 
 def _finders(rule: CompiledRule) -> Iterable[PatternFinder]:
-    m = rule.matcher
-    for attr in ("finder", "first", "second", "present"):
-        if isinstance(found := getattr(m, attr, None), PatternFinder):
-            yield found
+    yield from rule.matcher.finders()
     yield from (u.finder for u in rule.unless)
     if rule.requires is not None:
         yield rule.requires
 
 
-def _triggers(matcher: Matcher) -> frozenset[str] | None:
-    if isinstance(matcher, TermsMatcher):
-        return matcher.finder.triggers()
-    if isinstance(matcher, RegexMatcher):
-        return matcher.regex.anchors
-    if isinstance(matcher, NearMatcher):  # both sides must be present: either will do
-        first, second = matcher.first.triggers(), matcher.second.triggers()
-        if first is None or second is None:
-            return first or second
-        return min(first, second, key=len)
-    return None
-
-
 def _pack_regexes(rule: CompiledRule) -> Iterable[PackRegex]:
-    if isinstance(rule.matcher, RegexMatcher):
-        yield rule.matcher.regex
-    for finder in _finders(rule):
+    yield from rule.matcher.regexes()
+    for finder in (*(u.finder for u in rule.unless), *([rule.requires] if rule.requires else [])):
         if finder.regex is not None:
             yield finder.regex
 
@@ -283,8 +253,8 @@ class Engine:
             rx.anchors = required_literals(rx.pattern, cost)
             terms.extend(rx.anchors or ())
         for rule in self.all_rules:
-            rule.triggers = _triggers(rule.matcher)
-            rule.reach = reach(rule.matcher)
+            rule.triggers = rule.matcher.triggers()
+            rule.reach = rule.matcher.reach()
         self.index = TermIndex(terms)
         variants = {
             normalise_term(k): normalise_term(v) for p in packs for k, v in p.spec.variants.items()

@@ -25,14 +25,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .analysis import Span, present
-from .matchers import (
-    Matcher,
-    RegexMatcher,
-    RequiredMatcher,
-    SendTimeMatcher,
-    SignatureMatcher,
-    TermsMatcher,
-)
 from .prepare import PreparedMessage
 
 
@@ -49,25 +41,6 @@ class Reach:
 
 
 ANYWHERE = Reach("anywhere")
-
-
-def reach(matcher: Matcher) -> Reach:
-    """The :class:`Reach` of a matcher (its regex anchors must be chosen already)."""
-    if isinstance(matcher, RequiredMatcher | SendTimeMatcher) or (
-        isinstance(matcher, SignatureMatcher) and matcher.check == "missing"
-    ):
-        return Reach("empty")
-    if isinstance(matcher, TermsMatcher):
-        terms, regex = frozenset(matcher.finder.terms), matcher.finder.regex
-    elif isinstance(matcher, RegexMatcher):
-        terms, regex = frozenset(), matcher.regex
-    else:
-        return ANYWHERE
-    if regex is None:
-        return Reach("hits", terms)
-    if regex.anchors is None or regex.max_width is None:
-        return ANYWHERE
-    return Reach("hits", terms, regex.anchors, regex.max_width)
 
 
 def still_wrong(rule: str, start: int, end: int, fixed_rule: str, lo: int, hi: int) -> bool:

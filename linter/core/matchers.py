@@ -1,18 +1,22 @@
 """The rule kinds. Each matcher takes an Analysis and returns candidate spans in prepared text.
 
-Adding a kind means adding one class here and one model in :mod:`linter.core.rule_spec`; the engine
-applies exceptions, context and fixes the same way for every kind.
+A kind is one class here (a :class:`Matcher`) and one model in :mod:`linter.core.rule_spec`.
+The class answers everything the engine asks of a kind (what triggers it, where its spans
+can lie, how exceptions read its spans), so nothing outside this module branches on kind.
 """
 
 from __future__ import annotations
 
 import re as stdlib_re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import time
+from typing import Any, Protocol
 
 from .analysis import Analysis, Span, present
 from .errors import RuleTimeout
+from .fix_check import ANYWHERE, Reach
 from .models import DEFAULT_TIMEZONE, zone
+from .options import EngineOptions
 from .prepare import SLOT, prepare
 from .regex_prefilter import max_match_width, required_sets
 from .rule_spec import (
@@ -116,33 +120,137 @@ class PatternFinder:
         return sorted(set(spans))
 
 
-class TermsMatcher:
+class Matcher(Protocol):
+    """What the engine asks of a rule kind."""
+
+    #: negation and hedge cues count inside a span as well as before it (不会…上门: a
+    #: pair of words with the cue between them)
+    cues_inside: bool
+    #: of a rule's overlapping spans keep the outermost (False: the kind picks its spans)
+    outermost_only: bool
+    #: its spans may lie in a 【signature】 (other kinds' spans there are dropped unless the
+    #: rule's exceptions say ``in_signature``)
+    sees_signature: bool
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        """Candidate spans in the prepared text, before exceptions."""
+        ...
+
+    def finders(self) -> Iterable[PatternFinder]:
+        """The patterns it looks for (their terms join the engine's term automaton)."""
+        ...
+
+    def regexes(self) -> Iterable[PackRegex]:
+        """Every pack regex it runs (the engine chooses their anchors)."""
+        ...
+
+    def triggers(self) -> frozenset[str] | None:
+        """Strings one of which must be among the term hits for it to find anything (None:
+        it always runs). Asked after the regex anchors are chosen."""
+        ...
+
+    def reach(self) -> Reach:
+        """Where its spans can lie (see :mod:`linter.core.fix_check`), after the anchors."""
+        ...
+
+    def configured(self, options: EngineOptions) -> Matcher:
+        """This matcher under a deployment's options (most kinds take none: itself)."""
+        ...
+
+
+class _Kind:
+    """What most kinds answer; each class overrides what it does differently."""
+
+    cues_inside = False
+    outermost_only = True
+    sees_signature = False
+
+    def finders(self) -> Iterable[PatternFinder]:
+        return ()
+
+    def regexes(self) -> Iterable[PackRegex]:
+        return [f.regex for f in self.finders() if f.regex is not None]
+
+    def triggers(self) -> frozenset[str] | None:
+        return None
+
+    def reach(self) -> Reach:
+        return ANYWHERE
+
+    def configured(self, options: EngineOptions) -> Matcher:
+        return self  # type: ignore[return-value]
+
+
+def _hits_reach(terms: frozenset[str], regex: PackRegex | None) -> Reach:
+    """Spans that are hits of ``terms`` or matches of ``regex`` near one of its anchors."""
+    if regex is None:
+        return Reach("hits", terms)
+    if regex.anchors is None or regex.max_width is None:
+        return ANYWHERE
+    return Reach("hits", terms, regex.anchors, regex.max_width)
+
+
+_EMPTY = Reach("empty")
+
+
+class TermsMatcher(_Kind):
     def __init__(self, spec: TermsMatch, expand: Callable[[list[str]], list[str]]) -> None:
         self.finder = PatternFinder(spec, expand)
 
     def find(self, analysis: Analysis) -> list[Span]:
         return self.finder.find(analysis)
 
+    def finders(self) -> Iterable[PatternFinder]:
+        return (self.finder,)
 
-class RegexMatcher:
+    def triggers(self) -> frozenset[str] | None:
+        return self.finder.triggers()
+
+    def reach(self) -> Reach:
+        return _hits_reach(frozenset(self.finder.terms), self.finder.regex)
+
+
+class RegexMatcher(_Kind):
     def __init__(self, spec: RegexMatch, expand: Callable[[list[str]], list[str]]) -> None:
         self.regex = PackRegex(spec.pattern)
 
     def find(self, analysis: Analysis) -> list[Span]:
         return self.regex.find(analysis)
 
+    def regexes(self) -> Iterable[PackRegex]:
+        return (self.regex,)
+
+    def triggers(self) -> frozenset[str] | None:
+        return self.regex.anchors
+
+    def reach(self) -> Reach:
+        return _hits_reach(frozenset(), self.regex)
+
 
 _CLAUSE_BREAK = stdlib_re.compile(r"[，。！？；,.!?;\n：:]|但是|但|不过|可是")
 
 
-class NearMatcher:
+class NearMatcher(_Kind):
     """A span of ``first`` and a span of ``second`` within N tokens, in one clause."""
+
+    cues_inside = True
+    outermost_only = False  # the tightest pairings (see _innermost)
 
     def __init__(self, spec: NearMatch, expand: Callable[[list[str]], list[str]]) -> None:
         self.first = PatternFinder(spec.first, expand)
         self.second = PatternFinder(spec.second, expand)
         self.within = spec.within
         self.ordered = spec.ordered
+
+    def finders(self) -> Iterable[PatternFinder]:
+        return (self.first, self.second)
+
+    def triggers(self) -> frozenset[str] | None:
+        # both sides must be present: either will do
+        first, second = self.first.triggers(), self.second.triggers()
+        if first is None or second is None:
+            return first or second
+        return min(first, second, key=len)
 
     def find(self, analysis: Analysis) -> list[Span]:
         firsts = self.first.find(analysis)
@@ -177,13 +285,19 @@ def _innermost(spans: set[Span]) -> list[Span]:
     return sorted(kept)
 
 
-class RequiredMatcher:
+class RequiredMatcher(_Kind):
     """Fires (with an empty span at 0) when the required thing is absent."""
 
     def __init__(self, spec: RequiredMatch, expand: Callable[[list[str]], list[str]]) -> None:
         self.present = PatternFinder(spec.present, expand)
         self.where = spec.where
         self.edge = spec.edge_chars
+
+    def finders(self) -> Iterable[PatternFinder]:
+        return (self.present,)
+
+    def reach(self) -> Reach:
+        return _EMPTY
 
     def find(self, analysis: Analysis) -> list[Span]:
         found = self.present.find(analysis)
@@ -193,7 +307,7 @@ class RequiredMatcher:
         return [] if found else [(0, 0)]
 
 
-class SendTimeMatcher:
+class SendTimeMatcher(_Kind):
     """Fires when ``send_at``, on the recipient's clock, is outside ``[earliest, latest)``.
 
     The recipient's clock is the context's ``timezone``, else the engine's default zone:
@@ -206,13 +320,16 @@ class SendTimeMatcher:
         self.latest = time.fromisoformat(spec.latest)
         self.default_zone = DEFAULT_TIMEZONE
 
-    def configured(
-        self, contact_hours: tuple[str, str] | None, default_zone: str
-    ) -> SendTimeMatcher:
-        """This window narrowed to ``contact_hours`` (never widened), judged in ``default_zone``.
+    def reach(self) -> Reach:
+        return _EMPTY
+
+    def configured(self, options: EngineOptions) -> SendTimeMatcher:
+        """This window narrowed to the options' ``contact_hours`` (never widened), judged in
+        their ``timezone`` when a message's context names none.
 
         The pack's window is the legal one: a deployment's hours can only take from it.
         """
+        contact_hours, default_zone = options.contact_hours, options.timezone
         clone = object.__new__(SendTimeMatcher)
         clone.earliest, clone.latest = self.earliest, self.latest
         if contact_hours is not None:
@@ -239,11 +356,16 @@ def _names_org(signature: str, org: str) -> bool:
     return org in signature or (len(signature) >= 4 and signature in org)
 
 
-class SignatureMatcher:
+class SignatureMatcher(_Kind):
+    sees_signature = True
+
     def __init__(self, spec: SignatureMatch, expand: Callable[[list[str]], list[str]]) -> None:
         self.check = spec.check
         self.generic = {normalise_term(g) for g in expand(spec.generic)}
         self._verdicts: dict[str, bool] = {}
+
+    def reach(self) -> Reach:
+        return _EMPTY if self.check == "missing" else ANYWHERE  # a missing one: at 0, empty
 
     def _is_generic(self, name: str) -> bool:
         """Made only of generic words: 逾期 + 管理中心 names nobody, 招商银行 + 中心 does."""
@@ -287,11 +409,8 @@ class SignatureMatcher:
         return [sigs[0][0]]
 
 
-Matcher = (
-    TermsMatcher | RegexMatcher | NearMatcher | RequiredMatcher | SendTimeMatcher | SignatureMatcher
-)
-
-MATCHER_BY_KIND: dict[str, type[Matcher]] = {
+#: each kind of ``match:`` in a pack → its matcher
+MATCHER_BY_KIND: dict[str, Callable[[Any, Callable[[list[str]], list[str]]], Matcher]] = {
     "terms": TermsMatcher,
     "regex": RegexMatcher,
     "near": NearMatcher,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -127,6 +127,11 @@ Match = Annotated[
     TermsMatch | RegexMatch | NearMatch | RequiredMatch | SendTimeMatch | SignatureMatch,
     Field(discriminator="kind"),
 ]
+
+#: the ``kind`` of each model of ``Match`` (pydantic puts it in an error's location)
+MATCH_KINDS: tuple[str, ...] = tuple(
+    get_args(model.model_fields["kind"].annotation)[0] for model in get_args(get_args(Match)[0])
+)
 
 
 #: where an ``unless`` pattern must stand to switch a match off: in the match's clause

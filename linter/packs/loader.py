@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from ..core.engine import Engine
 from ..core.errors import PackError
 from ..core.options import EngineOptions
-from ..core.rule_spec import LoadedPack, PackSpec
+from ..core.rule_spec import MATCH_KINDS, LoadedPack, PackSpec
 
 
 def shipped_pack_dir() -> Path:
@@ -51,15 +51,12 @@ def _node_at(root: yaml.Node | None, loc: tuple[Any, ...]) -> yaml.Node | None:
     return node
 
 
-_KINDS = ("terms", "regex", "near", "required", "send_time", "signature")
-
-
 def _field_name(loc: tuple[Any, ...], tagged: bool = True) -> str:
     """rules[3].match.pattern from a location; pydantic puts the union tag after 'match'."""
     out = ""
     previous: Any = None
     for part in loc:
-        skip_tag = tagged and previous == "match" and part in _KINDS
+        skip_tag = tagged and previous == "match" and part in MATCH_KINDS
         previous = part
         if isinstance(part, int):
             out += f"[{part}]"
