@@ -24,7 +24,7 @@ COPY --from=build /opt/msglint /opt/msglint
 USER msglint
 # Build jieba's dictionary cache now rather than in every container start, and refuse to
 # build an image whose packs fail their own examples.
-RUN python -c "from linter.tokens import warm_up; warm_up()" \
+RUN python -c "from linter.core.tokens import warm_up; warm_up()" \
     && test -s /var/cache/msglint/jieba.cache \
     && msglint test-rules
 EXPOSE 8000

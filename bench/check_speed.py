@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import messages
 
-from linter.engine import build_engine
+from linter.packs.loader import build_engine
 
 
 def main() -> None:

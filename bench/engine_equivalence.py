@@ -184,8 +184,7 @@ def worker(root: str, rules: str, inputs_path: str, out_path: str) -> None:
     """Lint every input with the engine of ``root`` (run in a process of its own)."""
     sys.path.insert(0, root)
     import linter
-    from linter.engine import build_engine
-    from linter.models import MessageContext
+    from linter import MessageContext, build_engine  # the public API: base and tree alike
 
     assert Path(linter.__file__).resolve().parent.parent == Path(root).resolve(), linter.__file__
     engine = build_engine([Path(rules)], shipped=False)

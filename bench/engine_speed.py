@@ -35,7 +35,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.root:
         sys.path.insert(0, args.root)
-    from linter.engine import build_engine
+    from linter.packs.loader import build_engine
 
     texts = messages(args.count)
     engine = build_engine([RULES], shipped=False)

@@ -28,8 +28,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from linter.engine import Engine, build_engine
-from linter.models import Category, MessageContext, Severity
+from linter.core.engine import Engine
+from linter.core.models import Category, MessageContext, Severity
+from linter.packs.loader import build_engine
 
 MAIN_CATEGORIES = (
     Category.threat,

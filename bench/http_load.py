@@ -168,8 +168,8 @@ def start_server(stack: str, log: Path, workers: int = 1) -> tuple[subprocess.Po
         cmd += ["--workers", str(workers)]
     else:
         code = (
-            "import uvicorn; from linter.cli_serve import log_config; "
-            "uvicorn.run('linter.http_app:create_app', factory=True, host='127.0.0.1', "
+            "import uvicorn; from linter.cli.serve import log_config; "
+            "uvicorn.run('linter.http.app:create_app', factory=True, host='127.0.0.1', "
             f"port={port}, loop='asyncio', http='h11', log_config=log_config('info'), "
             "access_log=False)"
         )
@@ -208,9 +208,9 @@ class InProcess:
     """``Engine.lint`` in this process: the CPU µs per message the server's are compared with."""
 
     def __init__(self) -> None:
-        from linter.engine import build_engine
-        from linter.engine_holder import _settle_heap
-        from linter.models import MessageContext
+        from linter.core.models import MessageContext
+        from linter.http.engine_holder import _settle_heap
+        from linter.packs.loader import build_engine
 
         self.engine = build_engine()
         _settle_heap()  # as the server does after loading

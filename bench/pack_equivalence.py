@@ -53,10 +53,11 @@ from engine_equivalence import (  # noqa: E402
     inputs,
 )
 
-from linter.engine import Engine, build_engine  # noqa: E402
-from linter.matchers import PackRegex  # noqa: E402
-from linter.models import MessageContext  # noqa: E402
-from linter.pack_schema import compile_pack_regex  # noqa: E402
+from linter.core.engine import Engine  # noqa: E402
+from linter.core.matchers import PackRegex  # noqa: E402
+from linter.core.models import MessageContext  # noqa: E402
+from linter.core.rule_spec import compile_pack_regex  # noqa: E402
+from linter.packs.loader import build_engine  # noqa: E402
 
 TREE = ROOT / "rules" / "zh-CN"
 PUNCT = [*',，。.!！?？;；:：、\n …“”"', "\ue000", "1", "3", "24", "h"]
@@ -67,7 +68,7 @@ def _engine(folder: Path) -> Engine:
 
 
 def _regexes(engine: Engine) -> Iterator[tuple[str, int, PackRegex]]:
-    from linter.engine import _pack_regexes  # type: ignore[attr-defined]
+    from linter.core.engine import _pack_regexes  # type: ignore[attr-defined]
 
     for rule in engine.all_rules:
         for i, rx in enumerate(_pack_regexes(rule)):
@@ -178,7 +179,7 @@ def _pieces(pattern: str) -> list[str]:
 
 def _sample(parsed: Any, rng: random.Random, pool: str) -> str:
     """A random string the pattern without its lookarounds matches (best effort)."""
-    from linter.regex_prefilter import sre_constants as c
+    from linter.core.regex_prefilter import sre_constants as c
 
     out: list[str] = []
     for op, arg in parsed:
@@ -207,7 +208,7 @@ def _sample(parsed: Any, rng: random.Random, pool: str) -> str:
 
 def _fuzz_strings(pattern: str, count: int, seed: int, texts: list[str]) -> Iterator[str]:
     """Strings near the pattern: samples of it in random context, mutated; and fragments."""
-    from linter.regex_prefilter import _parse_loosely
+    from linter.core.regex_prefilter import _parse_loosely
 
     rng = random.Random(seed)
     # \p{Han} stands for a Han character only to sample: the parser cannot read it
@@ -286,7 +287,7 @@ def _timing_messages() -> list[str]:
 
 def _time_pass(engines: list[Engine], items: list[Any]) -> list[dict[str, float]]:
     """Seconds per rule for each engine, the engines taking turns message by message."""
-    from linter.analysis import analyse
+    from linter.core.analysis import analyse
 
     clock = time.perf_counter
     totals: list[dict[str, float]] = [{} for _ in engines]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from linter.engine import Engine, build_engine
+from linter.core.engine import Engine
+from linter.packs.loader import build_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"

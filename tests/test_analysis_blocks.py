@@ -7,10 +7,10 @@ import random
 
 import pytest
 
-from linter.analysis import Analysis, TermIndex, analyse
-from linter.engine import build_engine
-from linter.models import MessageContext
-from linter.tokens import Tokenizer
+from linter.core.analysis import Analysis, TermIndex, analyse
+from linter.core.models import MessageContext
+from linter.core.tokens import Tokenizer
+from linter.packs.loader import build_engine
 
 TEXTS = [
     "",

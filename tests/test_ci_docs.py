@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from linter.cli import build_parser
+from linter.cli.main import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

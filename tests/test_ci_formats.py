@@ -9,8 +9,8 @@ import ci_repo
 import pytest
 from junitparser import Error, Failure, JUnitXml
 
-from linter.cli import main
-from linter.format_github import command, escape_data, escape_property
+from linter.cli.main import main
+from linter.formats.github import command, escape_data, escape_property
 
 # ::kind key=value,key=value::message — values and message without raw newlines
 WORKFLOW_COMMAND = re.compile(

@@ -14,7 +14,7 @@ from pathlib import Path
 import ci_repo
 import pytest
 
-from linter.cli import main
+from linter.cli.main import main
 
 Row = tuple[str, str, str, int, int, str]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.cli import main
+from linter.cli.main import main
 
 TEST_PACK = Path(__file__).parent / "data" / "packs" / "cli_test_pack.yaml"
 ONLY_TEST_RULES = ["--pack", str(TEST_PACK), "--select", "ZH-TST"]
@@ -227,7 +227,7 @@ def test_the_installed_command_runs():
 
 
 def test_test_rules_accepts_relative_paths_of_shipped_packs(capsys, monkeypatch):
-    from linter.pack_loader import shipped_pack_dir
+    from linter.packs.loader import shipped_pack_dir
 
     monkeypatch.chdir(shipped_pack_dir())
     code, out, _ = run(capsys, "test-rules", "contact_time.yaml")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from http_server import free_port
 
-from linter.cli import main
+from linter.cli.main import main
 
 TEST_PACK = Path(__file__).parent / "data" / "packs" / "cli_test_pack.yaml"
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from linter.engine import Engine, EngineOptions, build_engine
-from linter.models import Decision, MessageContext
-from linter.pack_loader import PackError
+from linter.core.engine import Engine
+from linter.core.models import Decision, MessageContext
+from linter.core.options import EngineOptions
+from linter.packs.loader import PackError, build_engine
 
 BASE_RULE = """
   - id: {id}
@@ -336,7 +337,7 @@ def test_select_ignore_and_severity_overrides(tmp_path: Path):
 
 
 def test_regex_timeout_fails_closed(tmp_path: Path):
-    from linter.matchers import RuleTimeout
+    from linter.core.errors import RuleTimeout
 
     eng = make_engine(tmp_path, {"match": "{kind: regex, pattern: '(a|aa)+$'}"})
     with pytest.raises(RuleTimeout):
@@ -420,7 +421,7 @@ def test_homophone_variants_read_as_their_word_and_spans_stay_original(tmp_path:
 
 
 def test_a_variant_must_keep_the_length(tmp_path: Path):
-    from linter.pack_loader import PackError, load_pack
+    from linter.packs.loader import PackError, load_pack
 
     pack = tmp_path / "v.yaml"
     pack.write_text("pack: {name: v}\nvariants: {fayuan: 法院}\nrules: []\n", encoding="utf-8")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from linter.engine import Engine, build_engine
+from linter.core.engine import Engine
+from linter.packs.loader import build_engine
 
 #: jieba cuts 引爆通讯录 as 引爆 / 通讯录, so the term 爆通讯录 does not start on a token
 #: boundary — unless 爆通讯录 is a user word, which makes jieba cut 引 / 爆通讯录.

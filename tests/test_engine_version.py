@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 import linter
-from linter import engine_version as versions
-from linter.engine import Engine, EngineOptions, build_engine
+from linter.core import engine_version as versions
+from linter.core.engine import Engine
+from linter.core.options import EngineOptions
+from linter.packs.loader import build_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 

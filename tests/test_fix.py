@@ -10,7 +10,7 @@ from pathlib import Path
 import ci_repo
 import pytest
 
-from linter.cli import main
+from linter.cli.main import main
 
 ONLY_CI_RULES = ["--pack", str(ci_repo.PACK), "--select", "ZH-CIT"]
 
@@ -135,8 +135,8 @@ def test_bad_inputs_exit_2_and_good_files_are_still_fixed(capsys):
 
 
 def test_a_span_across_a_block_scalar_line_break_has_no_file_span():
-    from linter.file_spans import file_region, file_span
-    from linter.readers import read_text
+    from linter.formats.file_spans import file_region, file_span
+    from linter.run.readers import read_text
 
     (msg,) = read_text("t.yaml", "c: |\n  你这个老\n  赖\n", Path("t.yaml"), [])
     assert msg.text == "你这个老\n赖\n"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from linter.analysis import analyse
-from linter.engine import Engine
-from linter.fix_check import Region, still_wrong
-from linter.fixes import apply_fixes, fix_span
-from linter.models import MessageContext
+from linter.core.analysis import analyse
+from linter.core.edits import apply_fixes, fix_span
+from linter.core.engine import Engine
+from linter.core.fix_check import Region, still_wrong
+from linter.core.models import MessageContext
 
 CTX = MessageContext()
 ORG = MessageContext(organization=["安信消费金融"])

@@ -46,7 +46,7 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
     cache.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MSGLINT_")}
     env["TMPDIR"] = str(cache)
-    warm = "from linter.tokens import warm_up; warm_up()"
+    warm = "from linter.core.tokens import warm_up; warm_up()"
     _run([venv / "bin" / "python", "-c", warm], env=env, cwd=root)
     assert (cache / "jieba.cache").stat().st_size > 1_000_000
     _run([venv / "bin" / "msglint", "test-rules"], env=env, cwd=root)
@@ -55,7 +55,7 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
 
 def test_the_install_ships_its_packs_outside_the_source_tree(image: tuple[Path, dict[str, str]]):
     venv, env = image
-    where = "from linter.pack_loader import shipped_pack_dir; print(shipped_pack_dir())"
+    where = "from linter.packs.loader import shipped_pack_dir; print(shipped_pack_dir())"
     out = _run([venv / "bin" / "python", "-c", where], env=env, cwd=venv).stdout.strip()
     assert out.startswith(str(venv)) and list(Path(out).glob("*.yaml"))
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from http_server import Server, start_server, wait_for, write_codeword_pack
 
-from linter.engine_holder import ServeOptions
+from linter.http.engine_holder import ServeOptions
 
 MESSAGES = 60
 #: an app push: no SMS signature is expected, so the codeword alone decides

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from linter.cli import main
-from linter.pack_loader import shipped_pack_dir
+from linter.cli.main import main
+from linter.packs.loader import shipped_pack_dir
 
 DATA = Path(__file__).parent / "data" / "packs"
 TEST_PACK = DATA / "cli_test_pack.yaml"

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from http_server import Server, start_server
 
-from linter.cli import main
-from linter.engine import Engine, build_engine
-from linter.models import Decision
+from linter.cli.main import main
+from linter.core.engine import Engine
+from linter.core.models import Decision
+from linter.packs.loader import build_engine
 
 #: ZH-THR-006 finds 就等着吧; ZH-THR-019 and ZH-THR-022 each find each 🔪 (five matches)
 KNIVES = "再不还钱你就等着吧🔪🔪"

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.engine import build_engine
-from linter.pack_loader import PackError, load_pack, shipped_pack_dir
+from linter.packs.loader import PackError, build_engine, load_pack, shipped_pack_dir
 
 GOOD_RULE = """\
 pack: {name: demo}

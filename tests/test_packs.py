@@ -8,11 +8,11 @@ from collections import Counter
 import opencc
 import pytest
 
-from linter.engine import Engine
-from linter.models import Category, MessageContext, Severity
-from linter.pack_loader import load_pack, pack_files, shipped_pack_dir
-from linter.pack_schema import RuleSpec
-from linter.rule_tests import RuleTestReport, run_rule_examples
+from linter.core.engine import Engine
+from linter.core.models import Category, MessageContext, Severity
+from linter.core.rule_spec import RuleSpec
+from linter.packs.examples import RuleTestReport, run_rule_examples
+from linter.packs.loader import load_pack, pack_files, shipped_pack_dir
 
 SHIPPED = [load_pack(p) for p in pack_files([shipped_pack_dir()])]
 RULES = [(pack.path, rule) for pack in SHIPPED for rule in pack.spec.rules]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linter.prepare import SLOT, prepare
+from linter.core.prepare import SLOT, prepare
 
 
 def original_of(text: str, needle: str) -> str:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from linter.engine import Engine
-from linter.models import Decision
+from linter.core.engine import Engine
+from linter.core.models import Decision
 
 MSGLINT = Path(sys.executable).parent / "msglint"
 

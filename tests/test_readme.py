@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from linter.pack_loader import load_pack, pack_files, shipped_pack_dir
+from linter.packs.loader import load_pack, pack_files, shipped_pack_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 

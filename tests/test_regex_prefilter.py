@@ -8,10 +8,10 @@ import pytest
 import regex
 import yaml
 
-from linter.engine import Engine
-from linter.matchers import PackRegex
-from linter.prepare import prepare
-from linter.regex_prefilter import required_chars, required_literals, required_sets
+from linter.core.engine import Engine
+from linter.core.matchers import PackRegex
+from linter.core.prepare import prepare
+from linter.core.regex_prefilter import required_chars, required_literals, required_sets
 
 DEV_SET = Path(__file__).parent / "data" / "dev_messages.yaml"
 
@@ -113,8 +113,8 @@ def test_every_pack_regex_prefilter_is_sound(engine: Engine):
 
 
 def test_prefiltered_search_finds_exactly_what_a_full_search_finds(engine: Engine):
-    from linter.analysis import analyse
-    from linter.models import MessageContext
+    from linter.core.analysis import analyse
+    from linter.core.models import MessageContext
 
     regexes = [
         rx

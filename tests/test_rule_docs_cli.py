@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from linter.cli import main
-from linter.engine import Engine
+from linter.cli.main import main
+from linter.core.engine import Engine
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

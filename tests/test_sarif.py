@@ -11,8 +11,8 @@ import ci_repo
 import jsonschema
 import pytest
 
-from linter.cli import main
-from linter.fingerprints import fingerprint
+from linter.cli.main import main
+from linter.formats.fingerprints import fingerprint
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")

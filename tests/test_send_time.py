@@ -15,9 +15,11 @@ import pytest
 from http_server import Server, start_server
 from pydantic import ValidationError
 
-from linter.cli import main
-from linter.engine import Engine, EngineOptions, build_engine
-from linter.models import MessageContext
+from linter.cli.main import main
+from linter.core.engine import Engine
+from linter.core.models import MessageContext
+from linter.core.options import EngineOptions
+from linter.packs.loader import build_engine
 
 #: A message no shipped rule but the send-time rule has anything to say about.
 CLEAN = "【XX银行】您的借款已逾期，请尽快还款。"

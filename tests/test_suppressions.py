@@ -9,7 +9,7 @@ from pathlib import Path
 import ci_repo
 import pytest
 
-from linter.cli import main
+from linter.cli.main import main
 
 ONLY_CI_RULES = ["--pack", str(ci_repo.PACK), "--select", "ZH-CIT"]
 

@@ -1,0 +1,415 @@
+"""The engine: compiled packs run over one prepared message → violations and a decision."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .analysis import Analysis, Span, TermIndex, VariantSpeller, analyse
+from .cues import (
+    HEDGE_CUES,
+    NEGATION_CUES,
+    allowed_by_phrase,
+    cue_before,
+    cue_inside,
+    overlaps_any,
+    quoted_mention,
+    scope_region,
+)
+from .edits import applicable, apply_fixes, fix_span
+from .engine_version import engine_version
+from .errors import PackError
+from .fix_check import ANYWHERE, Reach, Region, still_wrong
+from .fixes import build_fix
+from .matchers import MATCHER_BY_KIND, Matcher, PackRegex, PatternFinder, normalise_term
+from .merge_findings import merge_findings
+from .models import (
+    Applicability,
+    Decision,
+    Fix,
+    MessageContext,
+    Severity,
+    Violation,
+    decide,
+)
+from .options import EngineOptions
+from .regex_prefilter import required_literals, sample_cost
+from .rule_spec import LoadedPack, PassExample, RuleSpec, Scope, TriggerExample
+from .selection import selector_matches
+from .tokens import Tokenizer
+
+
+@dataclass(frozen=True)
+class ScopedFinder:
+    """An ``unless`` pattern and how near the match it must stand (see UnlessPattern)."""
+
+    finder: PatternFinder
+    scope: Scope
+
+
+@dataclass
+class CompiledRule:
+    spec: RuleSpec
+    pack: str
+    pack_path: str
+    severity: Severity
+    matcher: Matcher
+    allow: list[str]
+    unless: list[ScopedFinder]
+    requires: PatternFinder | None
+    #: strings one of which must be among a message's term hits for this rule to find
+    #: anything (None: the rule always runs, e.g. a signature or an absence check)
+    triggers: frozenset[str] | None = None
+    #: where this rule's spans can lie (for checking a fix without running every rule)
+    reach: Reach = ANYWHERE
+
+    def applies(self, context: MessageContext) -> bool:
+        """Is this rule for messages to this recipient on this channel?"""
+        to = self.spec.applies_to
+        return context.recipient in to.recipients and context.channel in to.channels
+
+    def spans_where_applied(self, analysis: Analysis) -> list[Span]:
+        """The spans this rule finds in a message it :meth:`applies` to."""
+        spans = self.matcher.find(analysis)
+        if not spans:
+            return []
+        if self.requires is not None and not self.requires.find(analysis):
+            return []
+        text = analysis.text
+        # unless-spans by scope; a message-wide one switches the rule off here
+        near: list[tuple[Scope, list[Span]]] = []
+        for u in self.unless:
+            found = u.finder.find(analysis)
+            if found and u.scope == "message":
+                return []
+            if found:
+                near.append((u.scope, found))
+        if self.matcher.outermost_only:
+            spans = _outermost(spans)
+        exc = self.spec.exceptions
+        kept = []
+        for span in spans:
+            if any(overlaps_any(scope_region(text, span, sc), found) for sc, found in near):
+                continue
+            if span[0] == span[1]:
+                kept.append(span)  # an absence or a send time: nothing to negate
+                continue
+            if exc.negation and (
+                cue_before(text, span, NEGATION_CUES)
+                or (self.matcher.cues_inside and cue_inside(text, span, NEGATION_CUES))
+            ):
+                continue
+            if exc.hedging and (
+                cue_before(text, span, HEDGE_CUES)
+                or (self.matcher.cues_inside and cue_inside(text, span, HEDGE_CUES))
+            ):
+                continue
+            if self.allow and allowed_by_phrase(text, span, self.allow):
+                continue
+            if exc.mention and quoted_mention(text, span):
+                continue
+            if (
+                not exc.in_signature
+                and not self.matcher.sees_signature
+                and _inside(span, analysis.signature_spans)
+            ):
+                continue
+            kept.append(span)
+        return kept
+
+
+def _inside(span: Span, outer: list[Span]) -> bool:
+    return any(o[0] <= span[0] and span[1] <= o[1] for o in outer)
+
+
+def _outermost(spans: list[Span]) -> list[Span]:
+    """Of overlapping spans of one rule keep the longest (找人收拾你 over 找人收拾)."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if not any(span[0] < k[1] and k[0] < span[1] for k in kept):
+            kept.append(span)
+    return sorted(kept)
+
+
+def _term_expander(term_sets: dict[str, list[str]]) -> Callable[[list[str]], list[str]]:
+    def expand(terms: list[str]) -> list[str]:
+        out: list[str] = []
+        for term in terms:
+            if term.startswith("@"):
+                name = term[1:]
+                if name not in term_sets:
+                    raise KeyError(f"unknown term set {term!r}")
+                out.extend(term_sets[name])
+            else:
+                out.append(term)
+        return out
+
+    return expand
+
+
+def compile_rule(spec: RuleSpec, pack: LoadedPack, options: EngineOptions) -> CompiledRule:
+    expand = _term_expander(pack.spec.term_sets)
+    matcher = MATCHER_BY_KIND[spec.match.kind](spec.match, expand).configured(options)
+    exc = spec.exceptions
+    return CompiledRule(
+        spec=spec,
+        pack=pack.spec.pack.name,
+        pack_path=pack.path,
+        severity=options.severity.get(spec.id, spec.severity),
+        matcher=matcher,
+        allow=[normalise_term(a) for a in expand(exc.allow)],
+        unless=[ScopedFinder(PatternFinder(u, expand), u.scope) for u in exc.unless],
+        requires=PatternFinder(exc.requires, expand) if exc.requires else None,
+    )
+
+
+def _finders(rule: CompiledRule) -> Iterable[PatternFinder]:
+    yield from rule.matcher.finders()
+    yield from (u.finder for u in rule.unless)
+    if rule.requires is not None:
+        yield rule.requires
+
+
+def _pack_regexes(rule: CompiledRule) -> Iterable[PackRegex]:
+    yield from rule.matcher.regexes()
+    for finder in (*(u.finder for u in rule.unless), *([rule.requires] if rule.requires else [])):
+        if finder.regex is not None:
+            yield finder.regex
+
+
+def _examples(rule: CompiledRule) -> Iterable[TriggerExample | PassExample]:
+    yield from rule.spec.examples.trigger
+    yield from rule.spec.examples.passing
+
+
+@dataclass(frozen=True)
+class _RulePlan:
+    """The rules that apply to one (recipient, channel), indexed by what triggers them."""
+
+    rules: list[CompiledRule]
+    #: positions in ``rules`` of the rules that always run (no trigger known)
+    always: frozenset[int]
+    #: trigger string → positions in ``rules`` of the rules it may make find something
+    by_trigger: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def build(cls, rules: list[CompiledRule], context: MessageContext) -> _RulePlan:
+        to_run = [r for r in rules if r.applies(context)]
+        index: dict[str, list[int]] = {}
+        for i, rule in enumerate(to_run):
+            for trigger in rule.triggers or ():
+                index.setdefault(trigger, []).append(i)
+        return cls(
+            rules=to_run,
+            always=frozenset(i for i, r in enumerate(to_run) if r.triggers is None),
+            by_trigger={t: tuple(ids) for t, ids in index.items()},
+        )
+
+    def triggered(self, hits: Iterable[str]) -> list[CompiledRule]:
+        """The rules to run on a message with these term hits, in the packs' order."""
+        chosen = set(self.always)
+        by_trigger = self.by_trigger
+        for term in hits:
+            ids = by_trigger.get(term)
+            if ids is not None:
+                chosen.update(ids)
+        rules = self.rules
+        return [rules[i] for i in sorted(chosen)]
+
+
+@dataclass(frozen=True)
+class LintOutcome:
+    violations: list[Violation]
+    decision: Decision
+    fixed_text: str
+
+
+class Engine:
+    """Loaded packs, compiled once, shared by every message (and every request)."""
+
+    def __init__(self, packs: list[LoadedPack], options: EngineOptions | None = None) -> None:
+        self.options = options or EngineOptions()
+        self.packs = packs
+        self.all_rules: list[CompiledRule] = []
+        for pack in packs:
+            for spec in pack.spec.rules:
+                self.all_rules.append(compile_rule(spec, pack, self.options))
+        seen: dict[str, str] = {}
+        for rule in self.all_rules:
+            if rule.spec.id in seen:
+                other = seen[rule.spec.id]
+                reason = f"{rule.spec.id} is also in {other}"
+                raise PackError(rule.pack_path, None, "rules.id", reason)
+            seen[rule.spec.id] = rule.pack_path
+        self.rules = [r for r in self.all_rules if self._selected(r.spec)]
+        #: per (recipient, channel): the rules that apply, indexed by trigger (built on use)
+        self._plans: dict[tuple[str, str], _RulePlan] = {}
+        terms = [t for r in self.all_rules for f in _finders(r) for t in f.terms]
+        # Anchors are chosen by how often they occur in the packs' own example messages,
+        # a sample of collection text (so 你/您 count as common, 起诉 as rare).
+        sample = [normalise_term(ex.text) for r in self.all_rules for ex in _examples(r)]
+        cost = sample_cost("\n".join(sample), len(sample))
+        for rx in (rx for r in self.all_rules for rx in _pack_regexes(r)):
+            rx.anchors = required_literals(rx.pattern, cost)
+            terms.extend(rx.anchors or ())
+        for rule in self.all_rules:
+            rule.triggers = rule.matcher.triggers()
+            rule.reach = rule.matcher.reach()
+        self.index = TermIndex(terms)
+        variants = {
+            normalise_term(k): normalise_term(v) for p in packs for k, v in p.spec.variants.items()
+        }
+        self.speller = VariantSpeller(variants)
+        user_words = [normalise_term(w) for p in packs for w in p.spec.user_words]
+        self.tokenizer = Tokenizer(user_words)
+        #: changes with anything that can change a decision (see :mod:`linter.core.engine_version`)
+        self.version = engine_version(
+            (p.sha256 for p in packs), user_words, self.options.model_dump(mode="json")
+        )
+
+    def _selected(self, rule: RuleSpec) -> bool:
+        opts = self.options
+        chosen = any(selector_matches(s, rule) for s in opts.select)
+        return chosen and not any(selector_matches(s, rule) for s in opts.ignore)
+
+    def rule(self, rule_id: str) -> CompiledRule | None:
+        return next((r for r in self.all_rules if r.spec.id == rule_id), None)
+
+    def _plan(self, context: MessageContext) -> _RulePlan:
+        key = (context.recipient, context.channel)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _RulePlan.build(self.rules, context)
+        return plan
+
+    def _with_defaults(self, context: MessageContext) -> MessageContext:
+        if context.organization or not self.options.organization:
+            return context
+        return context.model_copy(update={"organization": list(self.options.organization)})
+
+    def find(self, text: str, context: MessageContext) -> list[Violation]:
+        """Each rule's violations in ``text`` (spans on the original text), fixes not yet
+        verified and matches not yet merged (:meth:`lint` does both)."""
+        return self._find(text, context, {})
+
+    def _find(
+        self, text: str, context: MessageContext, segments: dict[str, list[str]]
+    ) -> list[Violation]:
+        """:meth:`find`, sharing segmented jieba blocks in ``segments``."""
+        context = self._with_defaults(context)
+        analysis = analyse(text, context, self.tokenizer, self.index, self.speller, segments)
+        prepared = analysis.prepared
+        lang = self.options.lang
+        out: list[Violation] = []
+        # only the rules that apply here and that something in the message may trigger
+        for rule in self._plan(context).triggered(analysis.term_hits):
+            for span in rule.spans_where_applied(analysis):
+                start, end = prepared.to_original(*span)
+                spec = rule.spec
+                out.append(
+                    Violation(
+                        rule=spec.id,
+                        category=spec.category,
+                        severity=rule.severity,
+                        message=spec.message.zh if lang == "zh" else spec.message.en,
+                        basis=list(spec.basis),
+                        start=start,
+                        end=end,
+                        matched=text[start:end],
+                        fix=build_fix(
+                            spec.fix,
+                            prepared.text[span[0] : span[1]],
+                            context,
+                            lang,
+                            text,
+                            (start, end),
+                        ),
+                    )
+                )
+        out.sort(key=lambda v: (v.start, v.end, v.rule))
+        return out
+
+    def lint(
+        self, text: str, context: MessageContext | None = None, *, merge: bool = True
+    ) -> LintOutcome:
+        """Violations with verified fixes, the decision, and the text with safe fixes applied.
+
+        Matches of one category on the same words are merged into one violation
+        (:mod:`linter.core.merge_findings`); ``merge=False`` gives each rule's own violations
+        (a rule's examples test the rule on its own).
+        """
+        context = context or MessageContext()
+        # the fixed texts share all but a block or two with the text: segment those once
+        segments: dict[str, list[str]] = {}
+        found = self._find(text, context, segments)
+        violations = [self._verified(v, text, context, segments) for v in found]
+        if merge:
+            violations = merge_findings(violations, text)
+        safe = applicable(violations, {Applicability.safe})
+        return LintOutcome(
+            violations=violations,
+            decision=decide(violations),
+            fixed_text=apply_fixes(text, safe) if safe else text,
+        )
+
+    def _verified(
+        self,
+        v: Violation,
+        text: str,
+        context: MessageContext,
+        segments: dict[str, list[str]] | None = None,
+    ) -> Violation:
+        """Keep a replacement only if the text it gives raises nothing where it was put."""
+        if v.fix is None or v.fix.replacement is None:
+            return v
+        replacement = v.fix.replacement
+        start, end = fix_span(v)
+        fixed = text[:start] + replacement + text[end:]
+        hi = start + len(replacement)
+        if self._wrong_after_fix(fixed, context, v.rule, start, hi, segments):
+            return v.model_copy(
+                update={
+                    "fix": Fix(
+                        description=v.fix.description,
+                        replacement=None,
+                        applicability=Applicability.manual,
+                    )
+                }
+            )
+        return v
+
+    def _wrong_after_fix(
+        self,
+        fixed: str,
+        context: MessageContext,
+        rule_id: str,
+        lo: int,
+        hi: int,
+        segments: dict[str, list[str]] | None = None,
+    ) -> bool:
+        """Would :meth:`find` on ``fixed`` give a violation in ``[lo, hi)`` of it (see
+        :func:`linter.core.fix_check.still_wrong`)?
+
+        The same answer as running :meth:`find`, for less: only the rules that can find a
+        span touching ``[lo, hi]`` run (see :mod:`linter.core.fix_check`), spans are checked
+        without building violations, and the first span still wrong ends the check. Both
+        shortcuts leave rules unrun that a full find would run; the one thing that could
+        tell is a regex timing out (:class:`~linter.core.errors.RuleTimeout`). That depends
+        on the clock, not the text, and such a rule has already run on the text before
+        the fix (the same but for ``[lo, hi)``, which it cannot reach) when ``find``
+        found the violation being checked.
+        """
+        context = self._with_defaults(context)
+        analysis = analyse(fixed, context, self.tokenizer, self.index, self.speller, segments)
+        prepared = analysis.prepared
+        hits = analysis.term_hits
+        region = Region.of(prepared, lo, hi, rule_id)
+        for rule in self._plan(context).triggered(hits):
+            rid = rule.spec.id
+            if not region.may_find(rid, rule.reach, hits):
+                continue
+            for span in rule.spans_where_applied(analysis):
+                start, end = prepared.to_original(*span)
+                if still_wrong(rid, start, end, rule_id, lo, hi):
+                    return True
+        return False

@@ -1,0 +1,143 @@
+"""Fixes: what to write instead, and applying replacements to a text.
+
+A replacement must read as a sentence where it is put. A fix spec says how much of the
+text its replacement takes the place of (``scope``):
+
+- ``match``: the matched words (他妈的 removed from 你他妈的到底还不还);
+- ``clause``: the whole clause around the match, from the clause break before it to the
+  one after it (再不还款，我们马上起诉你！ → 再不还款，<replacement>！);
+- ``address``: the match is a way of addressing the reader (你这个老赖); its replacement
+  (您) stands where the clause goes on after it, and the address is dropped where it ends
+  its clause (张三你这个老赖，… → 张三，…). After a name or a placeholder it is put after
+  a comma ({name}，您…); after other words nothing safe can be said: advice only.
+
+A replacement is written in the script of the message (traditional in, traditional out).
+A deletion that empties its clause takes the clause break with it. When no sentence can be
+made, the fix is advice: no replacement, manual.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .cues import _CLAUSE_BREAK
+from .models import Applicability, Fix, MessageContext
+from .prepare import _to_simplified
+from .rule_spec import FixSpec
+from .script import in_script, script_of
+
+_ORG_VAR = "{organization}"
+#: a clause also starts after a 【signature】
+_CLAUSE_EDGE = re.compile(_CLAUSE_BREAK.pattern + r"|】")
+#: clause breaks that are punctuation (a deletion may take one with it)
+_PUNCT_BREAK = re.compile(r"[，。！？；,.!?;\n：:、]")
+_COMMA_LIKE = frozenset("，,、；;：:")
+#: what may stand before an address that is put after a comma: a placeholder or a name
+#: with a title (张先生, 李女士)
+_NAME_BEFORE = re.compile(
+    r"\s*(?:\{\{[^{}]+\}\}|\$\{[^{}]+\}|\{[^{}]+\}|｛[^｛｝]+｝|%\(\w+\)[sd]|%s|#[^#\s]+#"
+    r"|[\u4e00-\u9fff]{1,3}(?:先生|女士|小姐|老师|同学|经理|老板|总))\s*"
+)
+
+
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``[start, end)``: from the end of the break before it to the start
+    of the break after it (leading and trailing spaces left out)."""
+    lo, hi = 0, len(text)
+    for m in _CLAUSE_EDGE.finditer(text):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    while lo < start and text[lo].isspace():
+        lo += 1
+    while hi > end and text[hi - 1].isspace():
+        hi -= 1
+    return lo, hi
+
+
+def _without_empty_clause(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """A deletion of ``[lo, hi)``, widened to take a clause break along when nothing of the
+    clause would be left (他妈的，还钱 → 还钱, 还钱，他妈的！ → 还钱！)."""
+    c_lo, c_hi = clause_bounds(text, lo, hi)
+    if text[c_lo:lo].strip() or text[hi:c_hi].strip():
+        return lo, hi
+    after, before = c_hi, c_lo
+    while after < len(text) and text[after].isspace():
+        after += 1
+    following = _PUNCT_BREAK.match(text, after)
+    preceding = before > 0 and _PUNCT_BREAK.match(text[before - 1])
+    if following and (text[after] in _COMMA_LIKE or not preceding):
+        return min(lo, c_lo), following.end()
+    if preceding:
+        return before - 1, max(hi, c_hi)
+    return lo, hi
+
+
+def _address(text: str, start: int, end: int, replacement: str) -> tuple[str | None, int, int]:
+    """Put a term of address's replacement where it reads (see the module docstring)."""
+    c_lo, c_hi = clause_bounds(text, start, end)
+    ends_clause = not text[end:c_hi].strip()
+    before = text[c_lo:start]
+    if ends_clause:
+        return "", start, end
+    if not before.strip():
+        return replacement, start, end
+    if _NAME_BEFORE.fullmatch(before):
+        return "，" + replacement, start, end
+    return None, start, end
+
+
+_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
+_SIGNATURE = re.compile(r"【[^【】\n]{0,40}】")
+
+
+def _script_sample(text: str, start: int, end: int) -> str:
+    """The text whose script a replacement at ``[start, end)`` follows: its sentence, or the
+    whole message when the sentence shows none; a 【signature】 is a registered name and does
+    not count."""
+    lo = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)), default=0)
+    after = _SENTENCE_BREAK.search(text, end)
+    sentence = _SIGNATURE.sub("", text[lo : after.start() if after else len(text)])
+    if _to_simplified(sentence) != sentence or in_script(sentence, "s2t") != sentence:
+        return sentence
+    return _SIGNATURE.sub("", text)
+
+
+def build_fix(
+    spec: FixSpec,
+    matched_prepared: str,
+    context: MessageContext,
+    lang: str,
+    text: str = "",
+    span: tuple[int, int] = (0, 0),
+) -> Fix:
+    """The fix for a violation of ``spec`` on ``text[span[0]:span[1]]``."""
+    description = spec.description.zh if lang == "zh" else spec.description.en
+    replacement = spec.replacements.get(matched_prepared, spec.replacement)
+    start, end = span
+    if replacement is not None:
+        if spec.scope == "clause":
+            start, end = clause_bounds(text, start, end)
+        elif spec.scope == "address":
+            replacement, start, end = _address(text, start, end, replacement)
+    if replacement is not None:
+        replacement = in_script(replacement, script_of(_script_sample(text, start, end)))
+        if _ORG_VAR in replacement:
+            orgs = [o for o in context.organization if o.strip()]
+            # with no organisation to sign with, only a person can write it
+            replacement = replacement.replace(_ORG_VAR, orgs[0]) if orgs else None
+    if replacement == "":
+        start, end = _without_empty_clause(text, start, end)
+        if not (text[:start] + text[end:]).strip():
+            replacement = None  # nothing would be left of the message
+    if replacement is None:
+        return Fix(description=description, applicability=Applicability.manual)
+    return Fix(
+        description=description,
+        replacement=replacement,
+        applicability=spec.applicability,
+        start=start,
+        end=end,
+    )

@@ -1,0 +1,420 @@
+"""The rule kinds. Each matcher takes an Analysis and returns candidate spans in prepared text.
+
+A kind is one class here (a :class:`Matcher`) and one model in :mod:`linter.core.rule_spec`.
+The class answers everything the engine asks of a kind (what triggers it, where its spans
+can lie, how exceptions read its spans), so nothing outside this module branches on kind.
+"""
+
+from __future__ import annotations
+
+import re as stdlib_re
+from collections.abc import Callable, Iterable
+from datetime import time
+from typing import Any, Protocol
+
+from .analysis import Analysis, Span, present
+from .errors import RuleTimeout
+from .fix_check import ANYWHERE, Reach
+from .models import DEFAULT_TIMEZONE, zone
+from .options import EngineOptions
+from .prepare import SLOT, prepare
+from .regex_prefilter import max_match_width, required_sets
+from .rule_spec import (
+    NearMatch,
+    Pattern,
+    RegexMatch,
+    RequiredMatch,
+    SendTimeMatch,
+    SignatureMatch,
+    TermsMatch,
+    compile_pack_regex,
+)
+
+#: No regex of any pack may run longer than this on one message.
+REGEX_TIMEOUT_SECONDS = 0.05
+
+
+def normalise_term(term: str) -> str:
+    """A pack term in the same form as prepared text (simplified, half-width, lower case)."""
+    return prepare(term).text
+
+
+class PackRegex:
+    """A pack pattern, compiled once, run with a timeout, skipped when it cannot match."""
+
+    def __init__(self, pattern: str) -> None:
+        self.compiled = compile_pack_regex(pattern)
+        #: any match contains a character of each of these sets (empty: no shortcut known)
+        self.required = required_sets(pattern)
+        #: any match contains one of these strings; they join the engine's term automaton
+        #: (chosen by the engine, which knows how common each candidate is)
+        self.anchors: frozenset[str] | None = None
+        #: the longest text one match can cover (None: unbounded or unknown)
+        self.max_width = max_match_width(pattern)
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    def _start(self, analysis: Analysis) -> int | None:
+        """Where the search may start (None: this regex cannot match the message).
+
+        A match contains one of the anchors, so it starts at most ``max_width`` characters
+        before the first anchor found; nothing before that needs scanning.
+        """
+        if self.anchors is None:
+            return 0
+        hits = analysis.term_hits
+        if hits.keys().isdisjoint(self.anchors):  # in C: ~10x faster than walking either
+            return None
+        if self.max_width is None:
+            return 0
+        first = min(hits[a][0][0] for a in present(self.anchors, hits))
+        return max(0, first - self.max_width)
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        start = self._start(analysis)
+        if start is None:
+            return []
+        chars = analysis.chars
+        if any(need.isdisjoint(chars) for need in self.required):
+            return []
+        try:
+            return [
+                (m.start(), m.end())
+                for m in self.compiled.finditer(
+                    analysis.text, pos=start, timeout=REGEX_TIMEOUT_SECONDS
+                )
+                if m.end() > m.start()
+            ]
+        except TimeoutError:
+            raise RuleTimeout(self.compiled.pattern) from None
+
+
+class PatternFinder:
+    """Finds one Pattern (terms and/or a regex) in an analysed message."""
+
+    def __init__(self, spec: Pattern, expand: Callable[[list[str]], list[str]]) -> None:
+        self.terms = sorted({normalise_term(t) for t in expand(spec.terms)} - {""})
+        self._term_set = frozenset(self.terms)
+        self.regex = PackRegex(spec.pattern) if spec.pattern else None
+        self.token_aligned = spec.boundary == "token"
+
+    def triggers(self) -> frozenset[str] | None:
+        """Strings one of which must be in the term hits for this to find anything."""
+        if self.regex is None:
+            return self._term_set
+        if self.regex.anchors is None:
+            return None
+        return self._term_set | self.regex.anchors
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        spans: list[Span] = []
+        hits = analysis.term_hits
+        for term in present(self._term_set, hits):
+            for span in hits[term]:
+                if not self.token_aligned or analysis.on_boundaries(span):
+                    spans.append(span)
+        if self.regex is not None:
+            spans.extend(self.regex.find(analysis))
+        return sorted(set(spans))
+
+
+class Matcher(Protocol):
+    """What the engine asks of a rule kind."""
+
+    #: negation and hedge cues count inside a span as well as before it (不会…上门: a
+    #: pair of words with the cue between them)
+    cues_inside: bool
+    #: of a rule's overlapping spans keep the outermost (False: the kind picks its spans)
+    outermost_only: bool
+    #: its spans may lie in a 【signature】 (other kinds' spans there are dropped unless the
+    #: rule's exceptions say ``in_signature``)
+    sees_signature: bool
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        """Candidate spans in the prepared text, before exceptions."""
+        ...
+
+    def finders(self) -> Iterable[PatternFinder]:
+        """The patterns it looks for (their terms join the engine's term automaton)."""
+        ...
+
+    def regexes(self) -> Iterable[PackRegex]:
+        """Every pack regex it runs (the engine chooses their anchors)."""
+        ...
+
+    def triggers(self) -> frozenset[str] | None:
+        """Strings one of which must be among the term hits for it to find anything (None:
+        it always runs). Asked after the regex anchors are chosen."""
+        ...
+
+    def reach(self) -> Reach:
+        """Where its spans can lie (see :mod:`linter.core.fix_check`), after the anchors."""
+        ...
+
+    def configured(self, options: EngineOptions) -> Matcher:
+        """This matcher under a deployment's options (most kinds take none: itself)."""
+        ...
+
+
+class _Kind:
+    """What most kinds answer; each class overrides what it does differently."""
+
+    cues_inside = False
+    outermost_only = True
+    sees_signature = False
+
+    def finders(self) -> Iterable[PatternFinder]:
+        return ()
+
+    def regexes(self) -> Iterable[PackRegex]:
+        return [f.regex for f in self.finders() if f.regex is not None]
+
+    def triggers(self) -> frozenset[str] | None:
+        return None
+
+    def reach(self) -> Reach:
+        return ANYWHERE
+
+    def configured(self, options: EngineOptions) -> Matcher:
+        return self  # type: ignore[return-value]
+
+
+def _hits_reach(terms: frozenset[str], regex: PackRegex | None) -> Reach:
+    """Spans that are hits of ``terms`` or matches of ``regex`` near one of its anchors."""
+    if regex is None:
+        return Reach("hits", terms)
+    if regex.anchors is None or regex.max_width is None:
+        return ANYWHERE
+    return Reach("hits", terms, regex.anchors, regex.max_width)
+
+
+_EMPTY = Reach("empty")
+
+
+class TermsMatcher(_Kind):
+    def __init__(self, spec: TermsMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.finder = PatternFinder(spec, expand)
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        return self.finder.find(analysis)
+
+    def finders(self) -> Iterable[PatternFinder]:
+        return (self.finder,)
+
+    def triggers(self) -> frozenset[str] | None:
+        return self.finder.triggers()
+
+    def reach(self) -> Reach:
+        return _hits_reach(frozenset(self.finder.terms), self.finder.regex)
+
+
+class RegexMatcher(_Kind):
+    def __init__(self, spec: RegexMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.regex = PackRegex(spec.pattern)
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        return self.regex.find(analysis)
+
+    def regexes(self) -> Iterable[PackRegex]:
+        return (self.regex,)
+
+    def triggers(self) -> frozenset[str] | None:
+        return self.regex.anchors
+
+    def reach(self) -> Reach:
+        return _hits_reach(frozenset(), self.regex)
+
+
+_CLAUSE_BREAK = stdlib_re.compile(r"[，。！？；,.!?;\n：:]|但是|但|不过|可是")
+
+
+class NearMatcher(_Kind):
+    """A span of ``first`` and a span of ``second`` within N tokens, in one clause."""
+
+    cues_inside = True
+    outermost_only = False  # the tightest pairings (see _innermost)
+
+    def __init__(self, spec: NearMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.first = PatternFinder(spec.first, expand)
+        self.second = PatternFinder(spec.second, expand)
+        self.within = spec.within
+        self.ordered = spec.ordered
+
+    def finders(self) -> Iterable[PatternFinder]:
+        return (self.first, self.second)
+
+    def triggers(self) -> frozenset[str] | None:
+        # both sides must be present: either will do
+        first, second = self.first.triggers(), self.second.triggers()
+        if first is None or second is None:
+            return first or second
+        return min(first, second, key=len)
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        firsts = self.first.find(analysis)
+        if not firsts:
+            return []
+        seconds = self.second.find(analysis)
+        spans: set[Span] = set()
+        for a in firsts:
+            for b in seconds:
+                if a == b or (a[0] < b[1] and b[0] < a[1]):
+                    continue  # the same words cannot be both sides
+                if self.ordered and b[0] < a[1]:
+                    continue
+                left, right = (a, b) if a[0] <= b[0] else (b, a)
+                # the clause first: it needs no segmenting
+                if _CLAUSE_BREAK.search(analysis.text, left[1], right[0]):
+                    continue
+                gap = analysis.token_distance(left[1] - 1, right[0])
+                if gap - 1 > self.within:
+                    continue
+                spans.add((left[0], right[1]))
+        return _innermost(spans)
+
+
+def _innermost(spans: set[Span]) -> list[Span]:
+    """Drop spans that contain another span (keep the tightest pairing)."""
+    ordered = sorted(spans, key=lambda s: (s[1] - s[0], s))
+    kept: list[Span] = []
+    for span in ordered:
+        if not any(span[0] <= k[0] and k[1] <= span[1] for k in kept):
+            kept.append(span)
+    return sorted(kept)
+
+
+class RequiredMatcher(_Kind):
+    """Fires (with an empty span at 0) when the required thing is absent."""
+
+    def __init__(self, spec: RequiredMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.present = PatternFinder(spec.present, expand)
+        self.where = spec.where
+        self.edge = spec.edge_chars
+
+    def finders(self) -> Iterable[PatternFinder]:
+        return (self.present,)
+
+    def reach(self) -> Reach:
+        return _EMPTY
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        found = self.present.find(analysis)
+        if self.where == "edge":
+            limit = len(analysis.text) - self.edge
+            found = [s for s in found if s[0] < self.edge or s[1] > limit]
+        return [] if found else [(0, 0)]
+
+
+class SendTimeMatcher(_Kind):
+    """Fires when ``send_at``, on the recipient's clock, is outside ``[earliest, latest)``.
+
+    The recipient's clock is the context's ``timezone``, else the engine's default zone:
+    ``send_at`` with an offset (``Z``, ``+00:00`` …) is converted into it, a naive one is
+    read as already in it.
+    """
+
+    def __init__(self, spec: SendTimeMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.earliest = time.fromisoformat(spec.earliest)
+        self.latest = time.fromisoformat(spec.latest)
+        self.default_zone = DEFAULT_TIMEZONE
+
+    def reach(self) -> Reach:
+        return _EMPTY
+
+    def configured(self, options: EngineOptions) -> SendTimeMatcher:
+        """This window narrowed to the options' ``contact_hours`` (never widened), judged in
+        their ``timezone`` when a message's context names none.
+
+        The pack's window is the legal one: a deployment's hours can only take from it.
+        """
+        contact_hours, default_zone = options.contact_hours, options.timezone
+        clone = object.__new__(SendTimeMatcher)
+        clone.earliest, clone.latest = self.earliest, self.latest
+        if contact_hours is not None:
+            earliest, latest = (time.fromisoformat(h) for h in contact_hours)
+            clone.earliest, clone.latest = max(self.earliest, earliest), min(self.latest, latest)
+        zone(default_zone)  # an unknown name fails here, when the engine is built
+        clone.default_zone = default_zone
+        return clone
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        context = analysis.context
+        sent = context.send_at
+        if sent is None:
+            return []
+        tz = zone(context.timezone or self.default_zone)
+        local = sent.replace(tzinfo=tz) if sent.tzinfo is None else sent.astimezone(tz)
+        if self.earliest <= local.time() < self.latest:
+            return []
+        return [(0, 0)]
+
+
+def _names_org(signature: str, org: str) -> bool:
+    # 【招商银行】 signs for 招商银行信用卡中心; a two-character 【银行】 does not.
+    return org in signature or (len(signature) >= 4 and signature in org)
+
+
+class SignatureMatcher(_Kind):
+    sees_signature = True
+
+    def __init__(self, spec: SignatureMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.check = spec.check
+        self.generic = {normalise_term(g) for g in expand(spec.generic)}
+        self._verdicts: dict[str, bool] = {}
+
+    def reach(self) -> Reach:
+        return _EMPTY if self.check == "missing" else ANYWHERE  # a missing one: at 0, empty
+
+    def _is_generic(self, name: str) -> bool:
+        """Made only of generic words: 逾期 + 管理中心 names nobody, 招商银行 + 中心 does."""
+        # a sender signs every message the same way: remember the answer per signature
+        known = self._verdicts.get(name)
+        if known is None:
+            known = self._verdicts[name] = self._covered_by_generic_words(name)
+            if len(self._verdicts) > 10_000:
+                self._verdicts.clear()
+        return known
+
+    def _covered_by_generic_words(self, name: str) -> bool:
+        name = name.replace(" ", "")
+        if name in self.generic:
+            return True
+        longest = max((len(g) for g in self.generic), default=0)
+        covered = [True] + [False] * len(name)
+        for end in range(1, len(name) + 1):
+            covered[end] = any(
+                covered[start] and name[start:end] in self.generic
+                for start in range(max(0, end - longest), end)
+            )
+        return covered[-1]
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        sigs = analysis.signatures
+        if self.check == "missing":
+            return [] if sigs else [(0, 0)]
+        if not sigs or any(SLOT in name for _, name in sigs):
+            return []
+        if self.check == "generic":
+            if all(self._is_generic(name) for _, name in sigs):
+                return [sigs[0][0]]
+            return []
+        # not_organization
+        orgs = [normalise_term(o) for o in analysis.context.organization if o.strip()]
+        if not orgs:
+            return []
+        if any(_names_org(name, org) for _, name in sigs for org in orgs):
+            return []
+        return [sigs[0][0]]
+
+
+#: each kind of ``match:`` in a pack → its matcher
+MATCHER_BY_KIND: dict[str, Callable[[Any, Callable[[list[str]], list[str]]], Matcher]] = {
+    "terms": TermsMatcher,
+    "regex": RegexMatcher,
+    "near": NearMatcher,
+    "required": RequiredMatcher,
+    "send_time": SendTimeMatcher,
+    "signature": SignatureMatcher,
+}

@@ -1,0 +1,322 @@
+"""The rule-pack format, as pydantic models. A pack that does not fit them does not load.
+
+A pack file::
+
+    pack: {name: threat, language: zh-CN}
+    user_words: [爆通讯录, 法院传票]        # tokenised as one word
+    term_sets: {violence: [弄死, 打断腿]}   # reusable, referred to as "@violence"
+    rules:
+      - id: ZH-THR-001
+        ...
+
+See ``docs/rule-format.md`` for every field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Literal, get_args
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .models import Applicability, Category, Channel, MessageContext, Recipient, Severity
+from .script import script_of
+
+RULE_ID = r"^[A-Z]{2}-[A-Z]{2,5}-\d{3}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Text2(_Strict):
+    """A text in Chinese with an English one beside it."""
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+@lru_cache(maxsize=4096)
+def compile_pack_regex(pattern: str) -> regex.Pattern[str]:
+    """Every pack pattern is compiled once per process (validation and matching share it)."""
+    return regex.compile(pattern, regex.V1)
+
+
+def _valid_regex(pattern: str | None) -> str | None:
+    if pattern is not None:
+        try:
+            compile_pack_regex(pattern)
+        except regex.error as exc:
+            raise ValueError(f"not a valid regex: {exc}") from None
+    return pattern
+
+
+class Pattern(_Strict):
+    """What one side of a match looks for: listed terms, a regular expression, or both."""
+
+    terms: list[str] = Field(default_factory=list)
+    pattern: str | None = None
+    #: token: a term must start and end on jieba token boundaries; char: anywhere.
+    boundary: Literal["token", "char"] = "token"
+
+    _check_pattern = field_validator("pattern")(_valid_regex)
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> Pattern:
+        if not self.terms and not self.pattern:
+            raise ValueError("needs 'terms' or 'pattern'")
+        return self
+
+
+class TermsMatch(Pattern):
+    kind: Literal["terms"]
+
+
+class RegexMatch(_Strict):
+    kind: Literal["regex"]
+    pattern: str
+
+    _check_pattern = field_validator("pattern")(_valid_regex)
+
+
+class NearMatch(_Strict):
+    """Two term sets within ``within`` tokens of each other (in order if ``ordered``)."""
+
+    kind: Literal["near"]
+    first: Pattern
+    second: Pattern
+    within: int = Field(default=6, ge=1, le=40)
+    ordered: bool = True
+
+
+class RequiredMatch(_Strict):
+    """Something the message must contain; the rule fires when it is absent."""
+
+    kind: Literal["required"]
+    present: Pattern
+    #: where the required thing must stand: the first/last ``edge_chars`` characters, or anywhere
+    where: Literal["anywhere", "edge"] = "anywhere"
+    edge_chars: int = Field(default=40, ge=1)
+
+
+class SendTimeMatch(_Strict):
+    """Fires when the send time is known and outside the permitted local window."""
+
+    kind: Literal["send_time"]
+    earliest: str = Field(default="08:00", pattern=r"^\d{2}:\d{2}$")
+    latest: str = Field(default="22:00", pattern=r"^\d{2}:\d{2}$")
+
+
+class SignatureMatch(_Strict):
+    """The SMS 【signature】 at the start or end of a message.
+
+    ``missing``: there is none. ``generic``: every signature is a word that names nobody
+    (温馨提示, 催收中心 …). ``not_organization``: organisation names are known from the
+    context and no signature contains one. A placeholder signature (【{org}】) counts as
+    present; it is checked again once rendered.
+    """
+
+    kind: Literal["signature"]
+    check: Literal["missing", "generic", "not_organization"]
+    generic: list[str] = Field(default_factory=list)
+
+
+Match = Annotated[
+    TermsMatch | RegexMatch | NearMatch | RequiredMatch | SendTimeMatch | SignatureMatch,
+    Field(discriminator="kind"),
+]
+
+#: the ``kind`` of each model of ``Match`` (pydantic puts it in an error's location)
+MATCH_KINDS: tuple[str, ...] = tuple(
+    get_args(model.model_fields["kind"].annotation)[0] for model in get_args(get_args(Match)[0])
+)
+
+
+#: where an ``unless`` pattern must stand to switch a match off: in the match's clause
+#: (between ，；。！？ or 但/不过/否则), in its sentence (between 。！？ or a line break),
+#: or anywhere in the message
+Scope = Literal["clause", "sentence", "message"]
+
+
+class UnlessPattern(Pattern):
+    """An ``unless`` pattern and how far from the match it may stand (default: sentence).
+
+    A complaints hotline, an anti-fraud slogan or a "we never …" promise in another
+    sentence says nothing about this one: only ``scope: message`` patterns describe the
+    whole message (a court's signature, an official contact channel, the recipient's role).
+    """
+
+    scope: Scope = "sentence"
+
+
+class Exceptions(_Strict):
+    #: drop a match with a negation cue (不会, 并未 …) just before it in the same clause
+    negation: bool = True
+    #: also drop a match hedged as possibility (可能, 有权, 保留 …)
+    hedging: bool = False
+    #: drop a match that is quoted as a word, not used: 如出现“老赖”等用语
+    mention: bool = True
+    #: keep a match that lies inside the 【signature】 (rules about the sender set this);
+    #: otherwise the signature names the sender and its words are not message content
+    in_signature: bool = False
+    #: phrases that contain a match and make it harmless (上门服务 for 上门)
+    allow: list[str] = Field(default_factory=list)
+    #: a match is dropped when one of these stands in its clause / sentence (``scope``,
+    #: default sentence), or anywhere in the message (``scope: message``)
+    unless: list[UnlessPattern] = Field(default_factory=list)
+    #: the rule fires only when the message also contains this somewhere; a condition on
+    #: what the whole message is (about a debt, addressed to someone), never a switch-off
+    requires: Pattern | None = None
+
+    @field_validator("unless", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        """``unless: {pattern: …}`` is a list of one."""
+        return [value] if isinstance(value, dict) else value
+
+
+class AppliesTo(_Strict):
+    recipients: list[Recipient] = Field(default_factory=lambda: list(Recipient))
+    channels: list[Channel] = Field(default_factory=lambda: list(Channel))
+
+
+class FixSpec(_Strict):
+    description: Text2
+    applicability: Applicability = Applicability.manual
+    #: replaces the matched span; "" removes it; absent = advice only
+    replacement: str | None = None
+    #: per matched (prepared) text: its own replacement, before ``replacement``
+    replacements: dict[str, str] = Field(default_factory=dict)
+    #: what the replacement takes the place of: the matched words, the whole clause around
+    #: them, or a term of address (see :mod:`linter.core.fixes`)
+    scope: Literal["match", "clause", "address"] = "match"
+
+    @model_validator(mode="after")
+    def _replacement_for_applied_fixes(self) -> FixSpec:
+        has_text = self.replacement is not None or bool(self.replacements)
+        if self.applicability != Applicability.manual and not has_text:
+            raise ValueError("a safe or unsafe fix needs 'replacement' or 'replacements'")
+        return self
+
+
+class TriggerExample(_Strict):
+    text: str
+    #: the original text the violation must cover (its first occurrence in ``text``)
+    span: str | None = None
+    context: MessageContext = Field(default_factory=MessageContext)
+    #: the whole message after this rule's fix is applied
+    fixed: str | None = None
+
+    @property
+    def traditional(self) -> bool:
+        """Is the text written in traditional characters?"""
+        return script_of(self.text) is not None
+
+
+class PassExample(_Strict):
+    text: str
+    context: MessageContext = Field(default_factory=MessageContext)
+
+
+class Examples(_Strict):
+    trigger: list[TriggerExample] = Field(min_length=1)
+    # named "pass" in YAML; a Python keyword here
+    passing: list[PassExample] = Field(min_length=1, alias="pass")
+
+
+class RuleSpec(_Strict):
+    id: str = Field(pattern=RULE_ID)
+    name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    category: Category
+    severity: Severity
+    message: Text2
+    basis: list[str] = Field(min_length=1)
+    match: Match
+    exceptions: Exceptions = Field(default_factory=Exceptions)
+    applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    fix: FixSpec
+    examples: Examples
+
+    @model_validator(mode="after")
+    def _fixed_examples(self) -> RuleSpec:
+        """A rule that rewrites text shows the whole fixed message, in both scripts."""
+        fix = self.fix
+        if fix.replacement is None and not fix.replacements:
+            return self
+        fixed = [ex for ex in self.examples.trigger if ex.fixed is not None]
+        if not fixed:
+            raise ValueError(
+                f"{self.id}: its fix has a replacement, so a trigger example needs 'fixed:' "
+                "(the whole message after the fix)"
+            )
+        if not any(ex.traditional for ex in fixed):
+            raise ValueError(
+                f"{self.id}: its fix has a replacement, so a trigger example in traditional "
+                "characters needs 'fixed:'"
+            )
+        return self
+
+
+class PackInfo(_Strict):
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    language: str = "zh-CN"
+    description: str = ""
+
+
+class PackSpec(_Strict):
+    pack: PackInfo
+    user_words: list[str] = Field(default_factory=list)
+    term_sets: dict[str, list[str]] = Field(default_factory=dict)
+    #: homophone spellings used to dodge filters (法阮 → 法院), read as what they stand for;
+    #: each variant has the length of its word, so spans still map one to one
+    variants: dict[str, str] = Field(default_factory=dict)
+    rules: list[RuleSpec] = Field(min_length=1)
+
+    @field_validator("variants")
+    @classmethod
+    def _same_length(cls, variants: dict[str, str]) -> dict[str, str]:
+        for variant, word in variants.items():
+            if len(variant) != len(word) or len(variant) < 2:
+                raise ValueError(f"variant {variant!r} → {word!r}: both need the same length, ≥ 2")
+        return variants
+
+    def term_set_references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """(location, name) of every '@name' reference to a term set, for checking."""
+        refs: list[tuple[tuple[str | int, ...], str]] = []
+
+        def walk(value: object, loc: tuple[str | int, ...]) -> None:
+            if isinstance(value, BaseModel):
+                for name in type(value).model_fields:
+                    walk(getattr(value, name), (*loc, name))
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, str) and item.startswith("@"):
+                        refs.append((loc, item[1:]))
+                    else:
+                        walk(item, (*loc, i))
+
+        for i, rule in enumerate(self.rules):
+            walk(rule.match, ("rules", i, "match"))
+            walk(rule.exceptions, ("rules", i, "exceptions"))
+        return refs
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_ids(cls, rules: list[RuleSpec]) -> list[RuleSpec]:
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.id in seen:
+                raise ValueError(f"rule id {rule.id} appears twice")
+            seen.add(rule.id)
+        return rules
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    """A pack as read: its validated spec, the path it was read from, and its bytes' hash."""
+
+    spec: PackSpec
+    path: str
+    sha256: str

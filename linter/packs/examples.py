@@ -1,0 +1,89 @@
+"""Running the examples embedded in every rule (``msglint test-rules``).
+
+A trigger example must raise its rule, on the span it names; its fix, where the rule has a
+replacement, must survive verification against every loaded pack and give ``fixed``.
+A pass example must not raise the rule. Each rule is tested on its own matches, before
+matches of one category on the same words are merged into one violation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.edits import apply_fixes
+from ..core.engine import Engine
+from ..core.models import Applicability
+
+
+@dataclass(frozen=True)
+class ExampleFailure:
+    rule: str
+    pack_path: str
+    kind: str  # "trigger" | "pass"
+    index: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RuleTestReport:
+    rules: int
+    examples: int
+    failures: list[ExampleFailure]
+
+
+def run_rule_examples(engine: Engine, only_packs: set[str] | None = None) -> RuleTestReport:
+    """Every example of every rule (of ``only_packs`` paths, if given), over all packs."""
+    failures: list[ExampleFailure] = []
+    n_rules = n_examples = 0
+    for rule in engine.all_rules:
+        if only_packs is not None and rule.pack_path not in only_packs:
+            continue
+        n_rules += 1
+        spec = rule.spec
+        rule_id = spec.id
+
+        def fail(
+            kind: str,
+            i: int,
+            text: str,
+            reason: str,
+            rule_id: str = rule_id,
+            path: str = rule.pack_path,
+        ) -> None:
+            failures.append(ExampleFailure(rule_id, path, kind, i, text, reason))
+
+        for i, ex in enumerate(spec.examples.trigger):
+            n_examples += 1
+            outcome = engine.lint(ex.text, ex.context, merge=False)
+            found = [v for v in outcome.violations if v.rule == rule_id]
+            if not found:
+                others = sorted({v.rule for v in outcome.violations}) or ["nothing"]
+                fail("trigger", i, ex.text, f"not raised (raised: {', '.join(others)})")
+                continue
+            if ex.span is not None:
+                start = ex.text.find(ex.span)
+                if start < 0:
+                    fail("trigger", i, ex.text, f"span {ex.span!r} is not in the text")
+                    continue
+                spans = [(v.start, v.end) for v in found]
+                if (start, start + len(ex.span)) not in spans:
+                    got = ", ".join(repr(v.matched) for v in found)
+                    fail("trigger", i, ex.text, f"expected span {ex.span!r}, got {got}")
+                    continue
+            wants_replacement = spec.fix.applicability != Applicability.manual
+            fixable = [v for v in found if v.fix and v.fix.replacement is not None]
+            if wants_replacement and ex.fixed is not None and not fixable:
+                fail("trigger", i, ex.text, "the fix's replacement does not pass the packs")
+                continue
+            if ex.fixed is not None:
+                got = apply_fixes(ex.text, fixable[:1])
+                if got != ex.fixed:
+                    fail("trigger", i, ex.text, f"fixed text {got!r}, expected {ex.fixed!r}")
+        for i, ex in enumerate(spec.examples.passing):
+            n_examples += 1
+            outcome = engine.lint(ex.text, ex.context, merge=False)
+            hits = [v for v in outcome.violations if v.rule == rule_id]
+            if hits:
+                fail("pass", i, ex.text, f"raised on {hits[0].matched!r}")
+    return RuleTestReport(rules=n_rules, examples=n_examples, failures=failures)
