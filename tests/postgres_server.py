@@ -64,14 +64,23 @@ class PostgresServer:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
     def new_database(self, name: str) -> str:
-        self.run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-                 "-U", "postgres", name)
+        self.run(
+            str(self.bin / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            name,
+        )
         return self.url(name)
 
     def stop(self) -> None:
         try:
-            self.run(str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast",
-                     "-w", "stop")
+            self.run(
+                str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "-w", "stop"
+            )
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -88,11 +97,32 @@ def start_postgres() -> PostgresServer:
     server = PostgresServer(bin=pg_bin, root=root, port=free_port())
     data, log = root / "data", root / "server.log"
     try:
-        server.run(str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                   "--no-sync", "-E", "UTF8")
+        server.run(
+            str(pg_bin / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
         options = f"-p {server.port} -h 127.0.0.1 -k {root} -c fsync=off"
-        server.run(str(pg_bin / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log),
-                   "-w", "-t", "60", "start")
+        server.run(
+            str(pg_bin / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(log),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
     except subprocess.CalledProcessError as exc:
         text = log.read_text(errors="replace") if log.exists() else ""
         shutil.rmtree(root, ignore_errors=True)

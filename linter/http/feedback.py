@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote
 
 import orjson
 from fastapi import FastAPI, Query, Request
@@ -85,7 +86,9 @@ def _invalid(field: str, message: str) -> GateError:
 def reviewer_of(request: Request) -> str:
     raw = next((v for k, v in request.scope["headers"] if k == REVIEWER_HEADER.encode()), None)
     try:
-        reviewer = raw.decode("utf-8").strip() if raw is not None else ""
+        # a browser's fetch() sends only Latin-1 header values: a name in Chinese comes
+        # percent-encoded (encodeURIComponent); raw UTF-8 bytes are read as UTF-8
+        reviewer = unquote(raw.decode("utf-8"), errors="strict").strip() if raw else ""
     except UnicodeDecodeError:
         raise _invalid("reviewer", "the X-Msglint-Reviewer header is not UTF-8") from None
     if not 1 <= len(reviewer) <= 100:
@@ -192,7 +195,8 @@ def add_feedback_routes(app: FastAPI) -> None:
                     "name": "X-Msglint-Reviewer",
                     "in": "header",
                     "required": True,
-                    "description": "the reviewer's name, 1-100 characters (UTF-8)",
+                    "description": "the reviewer's name, 1-100 characters: UTF-8, "
+                    "percent-encoded where the client sends only Latin-1 (fetch)",
                     "schema": {"type": "string", "minLength": 1, "maxLength": 100},
                 }
             ],
