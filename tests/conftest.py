@@ -24,3 +24,16 @@ def benign_messages() -> list[str]:
     if not path.is_file():
         pytest.skip(f"benign corpus not present at {path} (it lives in shared/, outside the repo)")
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def postgres():  # type: ignore[no-untyped-def]
+    """A real PostgreSQL server for the session (tests/postgres_server.py), or a skip saying why."""
+    from postgres_server import start_postgres, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    server = start_postgres()
+    yield server
+    server.stop()

@@ -220,6 +220,8 @@ def test_openapi_declares_the_bearer_token_and_every_error_answer(http: httpx.Cl
         ("/v1/rules", "get"): {"401", "503"},
         ("/v1/rules/{rule_id}", "get"): {"401", "404", "503"},
         ("/v1/admin/reload", "post"): {"401", "403", "422", "503"},
+        ("/v1/feedback", "post"): {"401", "413", "415", "422", "503"},
+        ("/v1/stats", "get"): {"401", "422", "503"},
     }
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():

@@ -11,6 +11,7 @@ from ..core.errors import PackError
 from ..run.config import ConfigError
 from .check import add_check_parser
 from .common import EXIT_ERROR, EXIT_OK, UsageError, add_common
+from .feedback import add_parsers as add_feedback_parsers
 from .fix import add_parser as add_fix_parser
 from .rules import add_parsers as add_rules_parsers
 from .serve import add_parser as add_serve_parser
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_rules_parsers(sub)
     add_fix_parser(sub, add_common)
     add_serve_parser(sub, add_common)
+    add_feedback_parsers(sub)
     return parser
 
 

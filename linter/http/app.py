@@ -37,6 +37,7 @@ from ..core.engine_version import MSGLINT_VERSION
 from ..core.models import problem_text
 from ..packs.docs import rule_detail, rule_summary
 from .engine_holder import EngineHolder, ReloadRefused, ServeOptions, Snapshot, probe
+from .feedback import add_feedback_routes
 from .gate import (
     DOCS_ASSETS,
     SERVER_LOG,
@@ -199,6 +200,8 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
                 **packs_fields(snap),
             }
         )
+
+    add_feedback_routes(app)
 
     @app.get("/healthz", summary="The process is up")
     async def healthz() -> Response:

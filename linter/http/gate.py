@@ -45,6 +45,8 @@ ROUTES = frozenset(
         "/v1/lint/batch",
         "/v1/rules",
         "/v1/admin/reload",
+        "/v1/feedback",
+        "/v1/stats",
         "/healthz",
         "/readyz",
         "/metrics",

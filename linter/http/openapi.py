@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import BaseRoute
 from pydantic import BaseModel, Field
 
+from .feedback import FeedbackIn
 from .models import BatchIn, BatchOut, ErrorOut, LintIn, LintOut
 
 BEARER = "bearerToken"
@@ -59,6 +60,12 @@ ERROR_ANSWERS: dict[str, tuple[str, type[BaseModel], tuple[str, ...]]] = {
     "500": ("rule_timeout, engine_error or internal_error: do not send", ErrorOut, ()),
     "503": ("not_ready: the packs are not loaded yet", ErrorOut, ("Retry-After",)),
 }
+FEEDBACK_DOWN = (
+    "feedback_unavailable: the feedback database cannot be reached (lint keeps working); "
+    "or not_ready: the packs are not loaded yet",
+    ErrorOut,
+    (),
+)
 REFUSED = (
     "reload_refused: the new packs or config cannot serve; the old packs keep serving",
     ReloadRefusedOut,
@@ -73,9 +80,15 @@ OPERATION_ERRORS: dict[tuple[str, str], tuple[str, ...]] = {
     ("/v1/rules", "get"): ("401", "503"),
     ("/v1/rules/{rule_id}", "get"): ("401", "404", "503"),
     ("/v1/admin/reload", "post"): ("401", "403", "422", "503"),
+    ("/v1/feedback", "post"): ("401", "413", "415", "422", "503"),
+    ("/v1/stats", "get"): ("401", "422", "503"),
 }
 #: Answers that differ from the general entry of their status on one operation.
-SPECIAL_ANSWERS = {("/v1/admin/reload", "post", "422"): REFUSED}
+SPECIAL_ANSWERS = {
+    ("/v1/admin/reload", "post", "422"): REFUSED,
+    ("/v1/feedback", "post", "503"): FEEDBACK_DOWN,
+    ("/v1/stats", "get", "503"): FEEDBACK_DOWN,
+}
 
 
 def _ref(model: type[BaseModel]) -> dict[str, Any]:
@@ -124,7 +137,9 @@ def gate_openapi(title: str, version: str, description: str, routes: list[BaseRo
     for fastapi_only in ("HTTPValidationError", "ValidationError"):
         schemas.pop(fastapi_only, None)
     schemas.update(
-        component_schemas(LintIn, BatchIn, LintOut, BatchOut, ErrorOut, ReloadRefusedOut)
+        component_schemas(
+            LintIn, BatchIn, LintOut, BatchOut, ErrorOut, ReloadRefusedOut, FeedbackIn
+        )
     )
     components["securitySchemes"] = {BEARER: SECURITY_SCHEME}
     paths = schema["paths"]

@@ -24,6 +24,12 @@ Keys (TOML, kebab-case)::
     max-batch = 1000                 # messages per /v1/lint/batch request
     max-message-chars = 10000        # characters per message
     max-request-bytes = 4194304      # bytes per request body
+    [feedback]                       # reviewers' verdicts: POST /v1/feedback, msglint stats
+    database-url = "postgresql+psycopg://user@host/db"  # default: the SQLite file ``path``
+    path = ".msglint/feedback.sqlite3"  # relative to this file; created on first use
+    store-text = false               # keep the message text itself (default: a keyed hash only)
+    precision-floor = 0.8            # rules under it are listed first by stats
+    hash-key = "…"                   # key of the text hash (MSGLINT_FEEDBACK_KEY wins)
 """
 
 from __future__ import annotations
@@ -92,6 +98,18 @@ class ServerConfig(BaseModel):
         return v
 
 
+class FeedbackConfig(BaseModel):
+    """The ``[feedback]`` table: where reviewers' verdicts are kept, and what of the text."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    database_url: str | None = Field(default=None, alias="database-url", min_length=1)
+    path: str = Field(default=".msglint/feedback.sqlite3", min_length=1)
+    store_text: bool = Field(default=False, alias="store-text")
+    precision_floor: float = Field(default=0.8, ge=0, le=1, alias="precision-floor")
+    hash_key: str | None = Field(default=None, alias="hash-key", min_length=16)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -109,6 +127,7 @@ class Config(BaseModel):
     per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
     context: list[ContextDefault] = []
     server: ServerConfig = Field(default_factory=ServerConfig)
+    feedback: FeedbackConfig = Field(default_factory=FeedbackConfig)
     #: where relative paths in this config are resolved from (not a key)
     root: Path = Field(default=Path("."), exclude=True)
     source: str | None = Field(default=None, exclude=True)
