@@ -15,24 +15,20 @@ from typing import Any
 
 import httpx
 import pytest
-from http_server import Server, start_server
+from http_server import Server, page_assets, start_server
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
-    pytest.skip(
-        "the browser tests need Debian's chromium and chromium-driver "
-        "(/usr/bin/chromium, /usr/bin/chromedriver); .ci/run installs them",
-        allow_module_level=True,
-    )
-
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
-from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
+NO_CHROMIUM = (
+    "the browser tests need Debian's chromium and chromium-driver "
+    "(/usr/bin/chromium, /usr/bin/chromedriver); .ci/run installs them"
+)
 BUILD = Path(__file__).resolve().parents[1] / "build"
 #: Abuse (a safe fix: delete it) and a threat (an unsafe fix: a replacement sentence).
 VIOLATING = "【安信消费金融】张先生，你这个老赖，今天不还，明天派人上门。"
@@ -45,6 +41,8 @@ WAIT_SECONDS = 60
 
 
 def chrome(tmp: Path) -> WebDriver:
+    if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
+        pytest.skip(NO_CHROMIUM)
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for arg in (
@@ -140,6 +138,29 @@ def highlighted(driver: WebDriver, index: int) -> list[WebElement]:
 
 def finding_item(driver: WebDriver, rule: str) -> WebElement:
     return driver.find_element(By.CSS_SELECTOR, f'#finding-list li[data-rule="{rule}"]')
+
+
+def test_the_page_and_its_assets_are_served_without_a_token(tmp_path: Path):
+    """No browser needed: the routes, their headers and their metrics labels."""
+    srv = start_server(tmp_path, env={"MSGLINT_API_TOKENS": TOKEN})
+    try:
+        with httpx.Client(base_url=srv.url) as client:
+            for path in ("/", "/rules"):
+                answer = client.get(path)
+                assert answer.status_code == 200 and "text/html" in answer.headers["content-type"]
+                assert "default-src 'self'" in answer.headers["content-security-policy"]
+                # the favicon is an empty data: URL, so the browser asks for no /favicon.ico
+                assets = [url for url in page_assets(answer.text) if url != "data:,"]
+                assert assets and all(url.startswith("/ui/") for url in assets)
+                assert all(client.get(url).status_code == 200 for url in assets)
+            assert client.get("/ui/nothing.js").status_code == 404
+            assert client.get("/ui/index.html").status_code == 404  # only the listed assets
+            assert client.get("/v1/rules").status_code == 401
+            metrics = client.get("/metrics").text
+    finally:
+        srv.stop()
+    assert 'endpoint="/ui/{file}"' in metrics and 'endpoint="/rules"' in metrics
+    assert 'endpoint="/"' in metrics
 
 
 # ---- checking a message --------------------------------------------------------------------
@@ -332,8 +353,12 @@ def test_screenshots_at_1280_and_at_a_narrow_window(page: WebDriver, server: Ser
 def test_the_page_asks_for_a_token_and_keeps_it_in_memory(
     tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ):
-    srv = start_server(tmp_path, env={"MSGLINT_API_TOKENS": TOKEN})
-    driver = chrome(tmp_path_factory.mktemp("chromium_token"))
+    driver = chrome(tmp_path_factory.mktemp("chromium_token"))  # skips without chromium
+    try:
+        srv = start_server(tmp_path, env={"MSGLINT_API_TOKENS": TOKEN})
+    except BaseException:
+        driver.quit()
+        raise
     try:
         with httpx.Client(base_url=srv.url) as client:
             assert client.get("/").status_code == 200  # the page and its assets need no token
