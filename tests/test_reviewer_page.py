@@ -21,7 +21,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -403,8 +403,13 @@ def test_a_finding_marked_wrong_is_counted_in_the_stats(page: WebDriver, server:
     item.find_element(By.CSS_SELECTOR, "button.fb-wrong").click()
     status = item.find_element(By.CSS_SELECTOR, ".fb-status")
     wait(page, lambda d: status.get_attribute("data-ok") == "1", "the verdict to be stored")
+    Select(page.find_element(By.ID, "missed-category")).select_by_value("threat")
+    page.find_element(By.ID, "missed-send").click()
+    said = page.find_element(By.ID, "status")
+    wait(page, lambda d: said.get_attribute("data-ok") == "1", "the miss to be stored")
     with server.client() as client:
         stats = client.get("/v1/stats").json()
+    assert stats["missed"].get("threat", 0) >= 1
     (row,) = [r for r in stats["rules"] if r["rule"] == "ZH-ABU-001"]
     assert row["wrong"] >= 1 and row["reviewed"] >= 1
     page.find_element(By.ID, "tab-stats").click()

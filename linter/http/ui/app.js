@@ -109,9 +109,14 @@ async function api(path, { method = "GET", body = null, headers = {} } = {}) {
   const h = { ...headers };
   if (body !== null) h["Content-Type"] = "application/json";
   if (state.token) h.Authorization = `Bearer ${state.token}`;
-  const response = await fetch(path, {
-    method, headers: h, body: body === null ? null : JSON.stringify(body), credentials: "omit",
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers: h, body: body === null ? null : JSON.stringify(body), credentials: "omit",
+    });
+  } catch (err) {
+    return { status: 0, data: { error: { message: String(err && err.message) } } };
+  }
   let data = null;
   try { data = await response.json(); } catch (_) { data = null; }
   return { status: response.status, data };
@@ -329,13 +334,14 @@ async function sendFeedback(verdicts, status) {
   const reviewer = $("reviewer").value.trim();
   if (!reviewer) { status.textContent = t("need_reviewer"); $("reviewer").focus(); return; }
   if (!state.answer) return;
+  // A header carries only Latin-1: the name goes percent-encoded as UTF-8 (the server decodes it).
   const body = {
     text: state.answer.text,
     context: { recipient: "debtor", channel: "sms", send_at: null, timezone: null, organization: [], ...state.context },
     packs_version: state.answer.packs_version,
     verdicts,
   };
-  const res = await api("/v1/feedback", { method: "POST", body, headers: { "X-Msglint-Reviewer": reviewer } });
+  const res = await api("/v1/feedback", { method: "POST", body, headers: { "X-Msglint-Reviewer": encodeURIComponent(reviewer) } });
   if (res.status === 401) { askForToken(() => sendFeedback(verdicts, status)); return; }
   if (res.status === 201) { status.textContent = t("saved"); status.dataset.ok = "1"; loadStats(); return; }
   if (res.status === 404) status.textContent = t("feedback_missing");
