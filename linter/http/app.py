@@ -49,6 +49,7 @@ from .gate import (
 from .lint import GateError, LintEndpoints, field_path, packs_fields
 from .metrics import GateMetrics
 from .openapi import gate_openapi
+from .ui import router as ui_router
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -233,6 +234,7 @@ def create_app(options: ServeOptions | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.include_router(ui_router)  # the reviewer's page at / and /rules (linter/http/ui.py)
     # Added first, so it sits inside GateMiddleware (auth, request id, access log, metrics).
     app.add_middleware(LintEndpoints, metrics=metrics)
     app.add_middleware(GateMiddleware, holder=holder, metrics=metrics)

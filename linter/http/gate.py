@@ -38,6 +38,9 @@ RULE_PATH = re.compile(r"/v1/rules/[A-Za-z0-9-]{1,32}")
 #: Where /docs and /redoc load Swagger UI, ReDoc and the favicon from (no CDN).
 DOCS_ASSETS = "/docs/assets"
 ASSET_PATH = re.compile(re.escape(DOCS_ASSETS) + r"/[A-Za-z0-9_-]{1,64}(?:\.[a-z]{1,8})?")
+#: Where the reviewer's page (GET / and /rules, linter/http/ui.py) loads its script and style.
+UI_ASSETS = "/ui"
+UI_ASSET_PATH = re.compile(re.escape(UI_ASSETS) + r"/[A-Za-z0-9_-]{1,64}(?:\.[a-z]{1,8})?")
 
 ROUTES = frozenset(
     (
@@ -54,6 +57,8 @@ ROUTES = frozenset(
         "/docs/oauth2-redirect",
         "/redoc",
         "/openapi.json",
+        "/",
+        "/rules",
     )
 )
 
@@ -76,6 +81,8 @@ def endpoint_of(path: str) -> str:
         return "/v1/rules/{id}"
     if ASSET_PATH.fullmatch(path):
         return DOCS_ASSETS + "/{file}"
+    if UI_ASSET_PATH.fullmatch(path):
+        return UI_ASSETS + "/{file}"
     return "other"
 
 
