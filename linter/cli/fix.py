@@ -26,7 +26,13 @@ from ..run.baseline import BaselineError
 from ..run.inplace import FilePlan, NotFixed, plan_file
 from ..run.lint_run import empty_folder_problems, find_files, nothing_to_lint, read_inputs
 from ..run.readers import decode, read_text
-from .check import add_input_options, add_lint_options, cli_overrides, no_message_note
+from .check import (
+    add_input_options,
+    add_lint_options,
+    cli_overrides,
+    no_message_note,
+    print_problems,
+)
 from .common import UsageError, load_engine
 
 
@@ -75,12 +81,6 @@ def _plans(
         except OSError as exc:
             problems.append(FileProblem(source=str(path), message=f"cannot read: {exc.strerror}"))
     return plans, problems
-
-
-def _print_problems(problems: list[FileProblem]) -> None:
-    for p in problems:
-        where = f"{p.source}:{p.line}" if p.line else p.source
-        print(f"msglint: {p.level}: {where}: {p.message}", file=sys.stderr)
 
 
 def _unsafe_hint(report: Report) -> int:
@@ -162,7 +162,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
             args, engine, config, messages, [*plan_problems, *problems], found.files
         ).report
         sys.stderr.write(FORMATTERS[args.format](after) + "\n")
-        _print_problems(after.problems)
+        print_problems(after.problems)
         remains = _remains(after, args.unsafe)
         if fixes:
             remains = (
@@ -186,7 +186,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     result = _lint(args, engine, config, messages, problems, found.files)
     report = result.report
     sys.stdout.write(FORMATTERS[args.format](report) + "\n")
-    _print_problems(report.problems)
+    print_problems(report.problems)
     for note in [*result.notes, *no_message_note(report, found.files)]:
         print(f"msglint: {note}", file=sys.stderr)
     print(f"fixed {fixes} in {files}, {_remains(report, args.unsafe)}", file=log)
