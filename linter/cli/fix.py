@@ -94,12 +94,19 @@ def _unsafe_hint(report: Report) -> int:
     )
 
 
-def _fixed_messages(plans: list[FilePlan]) -> tuple[list[SourceMessage], list[FileProblem]]:
-    """The messages the planned files would hold once fixed (read from the planned bytes)."""
+def _fixed_messages(
+    plans: list[FilePlan], now: list[SourceMessage], now_problems: list[FileProblem]
+) -> tuple[list[SourceMessage], list[FileProblem]]:
+    """The messages the planned files would hold once fixed: a changed file read from its
+    planned bytes, any other (a workbook is never changed) as it is ``now``."""
     messages: list[SourceMessage] = []
     problems: list[FileProblem] = []
     for plan in plans:
         shown = str(plan.path)
+        if not plan.changed:
+            messages += [m for m in now if m.source == shown]
+            problems += [p for p in now_problems if p.source == shown]
+            continue
         errors: list[ReadError] = []
         try:
             messages += read_text(shown, decode(shown, plan.after)[0], plan.path, errors)
@@ -156,8 +163,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
             sys.stdout.write(_diff(plan))
         for n in not_fixed:
             print(f"msglint: {_not_fixed_line(n)}", file=sys.stderr)
+        now, now_problems = read_inputs(found.files)
         # what would remain once the diff is applied, where a diff cannot be: on stderr
-        messages, problems = _fixed_messages(plans)
+        messages, problems = _fixed_messages(plans, now, now_problems)
         after = _lint(
             args, engine, config, messages, [*plan_problems, *problems], found.files
         ).report
@@ -172,7 +180,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
             remains = "nothing to fix; " + remains
         print(f"msglint: {remains}", file=sys.stderr)
         # nothing was changed: the exit code is check's on the files as they are
-        as_they_are = _lint(args, engine, config, *read_inputs(found.files), found.files)
+        as_they_are = _lint(args, engine, config, now, now_problems, found.files)
         return check_run.exit_code(as_they_are.report)
     for plan in changed:
         write_atomic(plan.path, plan.after)
