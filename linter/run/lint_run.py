@@ -20,7 +20,7 @@ from ..core.selection import selector_matches
 from ..core.source import ReadError, SourceMessage
 from ..formats.report import FileProblem, MessageReport
 from .config import Config
-from .readers import expand_paths, read_file
+from .readers import read_file
 from .walk import LINTABLE_SUFFIXES, Excludes, Found, find_inputs
 
 
@@ -75,11 +75,12 @@ def lint_message(
     )
 
 
-def read_inputs(paths: list[Path]) -> tuple[list[SourceMessage], list[FileProblem]]:
-    """Every message of every file; a file that fails is a problem, the others are read."""
+def read_inputs(files: list[Path]) -> tuple[list[SourceMessage], list[FileProblem]]:
+    """Every message of every file (:func:`find_files` lists them); a file that fails is a
+    problem, the others are read."""
     messages: list[SourceMessage] = []
     problems: list[FileProblem] = []
-    for path in expand_paths(paths):
+    for path in files:
         if not path.exists():
             problems.append(FileProblem(source=str(path), message="no such file or folder"))
             continue
