@@ -77,7 +77,7 @@ def _plans(
         try:
             plans.append(plan_file(path, engine, config, overrides, levels))
         except ReadError as exc:
-            problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
+            problems.append(FileProblem.of(exc))
         except OSError as exc:
             problems.append(FileProblem(source=str(path), message=f"cannot read: {exc.strerror}"))
     return plans, problems
@@ -111,8 +111,8 @@ def _fixed_messages(
         try:
             messages += read_text(shown, decode(shown, plan.after)[0], plan.path, errors)
         except ReadError as exc:
-            problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
-        problems += [FileProblem(source=e.source, line=e.line, message=e.reason) for e in errors]
+            problems.append(FileProblem.of(exc))
+        problems += [FileProblem.of(e) for e in errors]
     return messages, problems
 
 

@@ -88,10 +88,8 @@ def read_inputs(files: list[Path]) -> tuple[list[SourceMessage], list[FileProble
         try:
             messages.extend(read_file(path, line_errors))
         except ReadError as exc:
-            problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
-        problems.extend(
-            FileProblem(source=e.source, line=e.line, message=e.reason) for e in line_errors
-        )
+            problems.append(FileProblem.of(exc))
+        problems.extend(FileProblem.of(e) for e in line_errors)
     return messages, problems
 
 
