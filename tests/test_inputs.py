@@ -321,6 +321,16 @@ def test_fix_leaves_a_workbook_alone_and_says_what_it_did_not_fix(tmp_path: Path
     assert code == 1  # the insult is still there
 
 
+def test_fix_diff_on_a_workbook_says_what_remains_in_it(tmp_path: Path, capsys):
+    f = _workbook(tmp_path / "t.xlsx", {"Sheet1": [["text"], ["你这个老赖"]]})
+    code, out, err = _fix(capsys, "--diff", str(f))
+    assert out == ""  # a workbook is never rewritten: nothing to diff
+    assert f"{f}:2:1: ZH-CIT-002 [error]" in err  # what remains is the cell as it is
+    assert "1 message, 1 violation (block 1)" in err
+    assert err.rstrip().endswith("msglint: nothing to fix; 1 violation remains")
+    assert code == 1
+
+
 # --- what a folder walk reads -------------------------------------------------------------
 
 

@@ -127,12 +127,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         args.output.write_text(rendered + "\n", encoding="utf-8")
     else:
         sys.stdout.write(rendered + "\n")
-    for p in report.problems:  # errors also go to stderr, one line each, whatever the format
-        where = f"{p.source}:{p.line}" if p.line else p.source
-        print(f"msglint: {p.level}: {where}: {p.message}", file=sys.stderr)
+    print_problems(report.problems)
     for note in [*result.notes, *no_message_note(report, files)]:
         print(f"msglint: {note}", file=sys.stderr)
     return check_run.exit_code(report)
+
+
+def print_problems(problems: list[FileProblem]) -> None:
+    """Input errors and warnings on stderr, one line each, whatever the report's format."""
+    for p in problems:
+        where = f"{p.source}:{p.line}" if p.line else p.source
+        print(f"msglint: {p.level}: {where}: {p.message}", file=sys.stderr)
 
 
 def no_message_note(report: Report, files: list[Path]) -> list[str]:

@@ -26,7 +26,13 @@ from ..run.baseline import BaselineError
 from ..run.inplace import FilePlan, NotFixed, plan_file
 from ..run.lint_run import empty_folder_problems, find_files, nothing_to_lint, read_inputs
 from ..run.readers import decode, read_text
-from .check import add_input_options, add_lint_options, cli_overrides, no_message_note
+from .check import (
+    add_input_options,
+    add_lint_options,
+    cli_overrides,
+    no_message_note,
+    print_problems,
+)
 from .common import UsageError, load_engine
 
 
@@ -71,16 +77,10 @@ def _plans(
         try:
             plans.append(plan_file(path, engine, config, overrides, levels))
         except ReadError as exc:
-            problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
+            problems.append(FileProblem.of(exc))
         except OSError as exc:
             problems.append(FileProblem(source=str(path), message=f"cannot read: {exc.strerror}"))
     return plans, problems
-
-
-def _print_problems(problems: list[FileProblem]) -> None:
-    for p in problems:
-        where = f"{p.source}:{p.line}" if p.line else p.source
-        print(f"msglint: {p.level}: {where}: {p.message}", file=sys.stderr)
 
 
 def _unsafe_hint(report: Report) -> int:
@@ -94,18 +94,25 @@ def _unsafe_hint(report: Report) -> int:
     )
 
 
-def _fixed_messages(plans: list[FilePlan]) -> tuple[list[SourceMessage], list[FileProblem]]:
-    """The messages the planned files would hold once fixed (read from the planned bytes)."""
+def _fixed_messages(
+    plans: list[FilePlan], now: list[SourceMessage], now_problems: list[FileProblem]
+) -> tuple[list[SourceMessage], list[FileProblem]]:
+    """The messages the planned files would hold once fixed: a changed file read from its
+    planned bytes, any other (a workbook is never changed) as it is ``now``."""
     messages: list[SourceMessage] = []
     problems: list[FileProblem] = []
     for plan in plans:
         shown = str(plan.path)
+        if not plan.changed:
+            messages += [m for m in now if m.source == shown]
+            problems += [p for p in now_problems if p.source == shown]
+            continue
         errors: list[ReadError] = []
         try:
             messages += read_text(shown, decode(shown, plan.after)[0], plan.path, errors)
         except ReadError as exc:
-            problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
-        problems += [FileProblem(source=e.source, line=e.line, message=e.reason) for e in errors]
+            problems.append(FileProblem.of(exc))
+        problems += [FileProblem.of(e) for e in errors]
     return messages, problems
 
 
@@ -156,13 +163,14 @@ def cmd_fix(args: argparse.Namespace) -> int:
             sys.stdout.write(_diff(plan))
         for n in not_fixed:
             print(f"msglint: {_not_fixed_line(n)}", file=sys.stderr)
+        now, now_problems = read_inputs(found.files)
         # what would remain once the diff is applied, where a diff cannot be: on stderr
-        messages, problems = _fixed_messages(plans)
+        messages, problems = _fixed_messages(plans, now, now_problems)
         after = _lint(
             args, engine, config, messages, [*plan_problems, *problems], found.files
         ).report
         sys.stderr.write(FORMATTERS[args.format](after) + "\n")
-        _print_problems(after.problems)
+        print_problems(after.problems)
         remains = _remains(after, args.unsafe)
         if fixes:
             remains = (
@@ -172,7 +180,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
             remains = "nothing to fix; " + remains
         print(f"msglint: {remains}", file=sys.stderr)
         # nothing was changed: the exit code is check's on the files as they are
-        as_they_are = _lint(args, engine, config, *read_inputs(found.files), found.files)
+        as_they_are = _lint(args, engine, config, now, now_problems, found.files)
         return check_run.exit_code(as_they_are.report)
     for plan in changed:
         write_atomic(plan.path, plan.after)
@@ -186,7 +194,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     result = _lint(args, engine, config, messages, problems, found.files)
     report = result.report
     sys.stdout.write(FORMATTERS[args.format](report) + "\n")
-    _print_problems(report.problems)
+    print_problems(report.problems)
     for note in [*result.notes, *no_message_note(report, found.files)]:
         print(f"msglint: {note}", file=sys.stderr)
     print(f"fixed {fixes} in {files}, {_remains(report, args.unsafe)}", file=log)

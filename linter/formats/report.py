@@ -10,7 +10,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from ..core.engine_version import MSGLINT_VERSION
 from ..core.models import Decision, Severity, Violation
-from ..core.source import SourceMessage
+from ..core.source import ReadError, SourceMessage
 
 
 class ToolInfo(BaseModel):
@@ -49,6 +49,11 @@ class FileProblem(BaseModel):
     line: int | None = None
     level: str = "error"
     message: str
+
+    @classmethod
+    def of(cls, error: ReadError) -> FileProblem:
+        """The problem a reader's error makes (its file, line and reason)."""
+        return cls(source=error.source, line=error.line, message=error.reason)
 
 
 class SuppressionProblem(BaseModel):

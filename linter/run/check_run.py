@@ -49,7 +49,7 @@ def lint_messages(
         try:
             reports.append(lint_message(engine, config, msg, overrides))
         except ReadError as exc:
-            problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
+            problems.append(FileProblem.of(exc))
     return reports, problems
 
 

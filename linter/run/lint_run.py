@@ -20,7 +20,7 @@ from ..core.selection import selector_matches
 from ..core.source import ReadError, SourceMessage
 from ..formats.report import FileProblem, MessageReport
 from .config import Config
-from .readers import expand_paths, read_file
+from .readers import read_file
 from .walk import LINTABLE_SUFFIXES, Excludes, Found, find_inputs
 
 
@@ -75,11 +75,12 @@ def lint_message(
     )
 
 
-def read_inputs(paths: list[Path]) -> tuple[list[SourceMessage], list[FileProblem]]:
-    """Every message of every file; a file that fails is a problem, the others are read."""
+def read_inputs(files: list[Path]) -> tuple[list[SourceMessage], list[FileProblem]]:
+    """Every message of every file (:func:`find_files` lists them); a file that fails is a
+    problem, the others are read."""
     messages: list[SourceMessage] = []
     problems: list[FileProblem] = []
-    for path in expand_paths(paths):
+    for path in files:
         if not path.exists():
             problems.append(FileProblem(source=str(path), message="no such file or folder"))
             continue
@@ -87,10 +88,8 @@ def read_inputs(paths: list[Path]) -> tuple[list[SourceMessage], list[FileProble
         try:
             messages.extend(read_file(path, line_errors))
         except ReadError as exc:
-            problems.append(FileProblem(source=exc.source, line=exc.line, message=exc.reason))
-        problems.extend(
-            FileProblem(source=e.source, line=e.line, message=e.reason) for e in line_errors
-        )
+            problems.append(FileProblem.of(exc))
+        problems.extend(FileProblem.of(e) for e in line_errors)
     return messages, problems
 
 

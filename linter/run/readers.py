@@ -1,4 +1,5 @@
-"""Input readers: files, folders and stdin → messages, each located in its source file.
+"""Input readers: files and stdin → messages, each located in its source file (which files
+a folder gives is walk.py's business).
 
 ``.txt`` one message per file · ``.jsonl`` one object per line (``id``, ``text``,
 ``recipient``, ``channel``, ``send_at``) · ``.csv``/``.xlsx`` one row per message
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,6 @@ import yaml
 from ..core.source import CONTEXT_KEYS, ReadError, SourceFile, SourceMessage, verbatim
 from .read_encoding import Encoding, Undecodable, decode_bytes
 from .read_tables import read_csv, read_xlsx
-from .walk import LINTABLE_SUFFIXES, find_inputs
-
-SUPPORTED_SUFFIXES = LINTABLE_SUFFIXES
 
 
 def _scalar_offsets(file_text: str, node: yaml.ScalarNode) -> list[int] | None:
@@ -241,9 +238,3 @@ def read_stdin(data: str, fmt: str) -> tuple[list[SourceMessage], list[ReadError
         m.line = m.column = None
         m.file = None
     return messages, errors
-
-
-def expand_paths(paths: list[Path]) -> Iterator[Path]:
-    """Files named, and the supported files inside folders (hidden and .gitignored files left
-    out; walk.find_inputs also takes --exclude globs)."""
-    yield from find_inputs(paths).files
