@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import re
 
-from .cues import _CLAUSE_BREAK
+from .cues import CLAUSE_BREAK, SENTENCE_BREAK
 from .models import Applicability, Fix, MessageContext
 from .prepare import _to_simplified
 from .rule_spec import FixSpec
-from .script import in_script, script_of
+from .script import ORG_VAR, in_script, script_of
 
-_ORG_VAR = "{organization}"
 #: a clause also starts after a 【signature】
-_CLAUSE_EDGE = re.compile(_CLAUSE_BREAK.pattern + r"|】")
+_CLAUSE_EDGE = re.compile(CLAUSE_BREAK.pattern + r"|】")
 #: clause breaks that are punctuation (a deletion may take one with it)
 _PUNCT_BREAK = re.compile(r"[，。！？；,.!?;\n：:、]")
 _COMMA_LIKE = frozenset("，,、；;：:")
@@ -89,7 +88,6 @@ def _address(text: str, start: int, end: int, replacement: str) -> tuple[str | N
     return None, start, end
 
 
-_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 _SIGNATURE = re.compile(r"【[^【】\n]{0,40}】")
 
 
@@ -97,8 +95,8 @@ def _script_sample(text: str, start: int, end: int) -> str:
     """The text whose script a replacement at ``[start, end)`` follows: its sentence, or the
     whole message when the sentence shows none; a 【signature】 is a registered name and does
     not count."""
-    lo = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)), default=0)
-    after = _SENTENCE_BREAK.search(text, end)
+    lo = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, start)), default=0)
+    after = SENTENCE_BREAK.search(text, end)
     sentence = _SIGNATURE.sub("", text[lo : after.start() if after else len(text)])
     if _to_simplified(sentence) != sentence or in_script(sentence, "s2t") != sentence:
         return sentence
@@ -124,10 +122,10 @@ def build_fix(
             replacement, start, end = _address(text, start, end, replacement)
     if replacement is not None:
         replacement = in_script(replacement, script_of(_script_sample(text, start, end)))
-        if _ORG_VAR in replacement:
+        if ORG_VAR in replacement:
             orgs = [o for o in context.organization if o.strip()]
             # with no organisation to sign with, only a person can write it
-            replacement = replacement.replace(_ORG_VAR, orgs[0]) if orgs else None
+            replacement = replacement.replace(ORG_VAR, orgs[0]) if orgs else None
     if replacement == "":
         start, end = _without_empty_clause(text, start, end)
         if not (text[:start] + text[end:]).strip():
