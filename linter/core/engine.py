@@ -234,13 +234,11 @@ class Engine:
         for pack in packs:
             for spec in pack.spec.rules:
                 self.all_rules.append(compile_rule(spec, pack, self.options))
-        seen: dict[str, str] = {}
+        self._by_id: dict[str, CompiledRule] = {}
         for rule in self.all_rules:
-            if rule.spec.id in seen:
-                other = seen[rule.spec.id]
-                reason = f"{rule.spec.id} is also in {other}"
+            if (other := self._by_id.setdefault(rule.spec.id, rule)) is not rule:
+                reason = f"{rule.spec.id} is also in {other.pack_path}"
                 raise PackError(rule.pack_path, None, "rules.id", reason)
-            seen[rule.spec.id] = rule.pack_path
         self.rules = [r for r in self.all_rules if self._selected(r.spec)]
         #: per (recipient, channel): the rules that apply, indexed by trigger (built on use)
         self._plans: dict[tuple[str, str], _RulePlan] = {}
@@ -273,7 +271,7 @@ class Engine:
         return chosen and not any(selector_matches(s, rule) for s in opts.ignore)
 
     def rule(self, rule_id: str) -> CompiledRule | None:
-        return next((r for r in self.all_rules if r.spec.id == rule_id), None)
+        return self._by_id.get(rule_id)
 
     def _plan(self, context: MessageContext) -> _RulePlan:
         key = (context.recipient, context.channel)
