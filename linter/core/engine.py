@@ -163,18 +163,21 @@ def compile_rule(spec: RuleSpec, pack: LoadedPack, options: EngineOptions) -> Co
     )
 
 
-def _finders(rule: CompiledRule) -> Iterable[PatternFinder]:
-    yield from rule.matcher.finders()
+def _exception_finders(rule: CompiledRule) -> Iterable[PatternFinder]:
+    """The rule's ``unless`` and ``requires`` patterns."""
     yield from (u.finder for u in rule.unless)
     if rule.requires is not None:
         yield rule.requires
 
 
+def _finders(rule: CompiledRule) -> Iterable[PatternFinder]:
+    yield from rule.matcher.finders()
+    yield from _exception_finders(rule)
+
+
 def _pack_regexes(rule: CompiledRule) -> Iterable[PackRegex]:
     yield from rule.matcher.regexes()
-    for finder in (*(u.finder for u in rule.unless), *([rule.requires] if rule.requires else [])):
-        if finder.regex is not None:
-            yield finder.regex
+    yield from (f.regex for f in _exception_finders(rule) if f.regex is not None)
 
 
 def _examples(rule: CompiledRule) -> Iterable[TriggerExample | PassExample]:
