@@ -22,7 +22,6 @@ import re
 
 from .cues import CLAUSE_BREAK, SENTENCE_BREAK
 from .models import Applicability, Fix, MessageContext
-from .prepare import _to_simplified
 from .rule_spec import FixSpec
 from .script import ORG_VAR, in_script, script_of
 
@@ -91,16 +90,19 @@ def _address(text: str, start: int, end: int, replacement: str) -> tuple[str | N
 _SIGNATURE = re.compile(r"【[^【】\n]{0,40}】")
 
 
-def _script_sample(text: str, start: int, end: int) -> str:
-    """The text whose script a replacement at ``[start, end)`` follows: its sentence, or the
-    whole message when the sentence shows none; a 【signature】 is a registered name and does
-    not count."""
+def _script_at(text: str, start: int, end: int) -> str | None:
+    """The script (:func:`script_of`) a replacement at ``[start, end)`` is written in: its
+    sentence's, or the whole message's when the sentence shows none; a 【signature】 is a
+    registered name and does not count."""
     lo = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, start)), default=0)
     after = SENTENCE_BREAK.search(text, end)
     sentence = _SIGNATURE.sub("", text[lo : after.start() if after else len(text)])
-    if _to_simplified(sentence) != sentence or in_script(sentence, "s2t") != sentence:
-        return sentence
-    return _SIGNATURE.sub("", text)
+    script = script_of(sentence)
+    # None with traditional characters in it, or with characters that have a traditional
+    # form: the sentence shows its script
+    if script is not None or in_script(sentence, "s2t") != sentence:
+        return script
+    return script_of(_SIGNATURE.sub("", text))
 
 
 def build_fix(
@@ -120,8 +122,8 @@ def build_fix(
             start, end = clause_bounds(text, start, end)
         elif spec.scope == "address":
             replacement, start, end = _address(text, start, end, replacement)
-    if replacement is not None:
-        replacement = in_script(replacement, script_of(_script_sample(text, start, end)))
+    if replacement:  # a deletion has no script and signs with nothing
+        replacement = in_script(replacement, _script_at(text, start, end))
         if ORG_VAR in replacement:
             orgs = [o for o in context.organization if o.strip()]
             # with no organisation to sign with, only a person can write it
