@@ -288,6 +288,32 @@ def test_safe_fix_is_applied_to_fixed_text(tmp_path: Path):
     assert outcome.violations[0].fix.replacement == ""
 
 
+def test_a_clause_wide_fix_takes_the_clause_a_number_or_an_address_is_in(tmp_path: Path):
+    # the separators of a number (1.5万, 2,908元, 10:30) and the dots of an address do not
+    # end a clause: a clause-wide fix replaces the whole clause, never what follows the
+    # separator (您已逾期1.我们会电话联系您)
+    eng = make_engine(
+        tmp_path,
+        {
+            "match": "{kind: terms, terms: [上门]}",
+            "fix": "{applicability: unsafe, scope: clause, replacement: 我们会电话联系您,"
+            " description: {zh: 改写, en: rewrite}}",
+            "fixed": ", {text: 明天上門, fixed: 我們會電話聯繫您}",
+        },
+    )
+    for text in (
+        "您已逾期1.5万元明天上门。",
+        "您本期账单2,908.90元明天上门。",
+        "今天10:30前不还明天上门。",
+        "详见www.example.com明天上门。",
+    ):
+        (v,) = eng.lint(text).violations
+        assert v.fix is not None and (v.fix.start, v.fix.end) == (0, len(text) - 1), text
+    # a full stop between sentences still ends the clause
+    (v,) = eng.lint("请尽快还款.明天上门").violations
+    assert v.fix is not None and (v.fix.start, v.fix.end) == (6, 10)
+
+
 def test_a_replacement_that_fails_the_packs_becomes_advice(tmp_path: Path):
     # The fix for 骗子 writes 老赖, which another rule forbids: it must not be offered.
     eng = make_engine(

@@ -22,8 +22,12 @@ HEDGE_CUES = (
     "可能", "或将", "或许", "也许", "有权", "保留", "视情况", "依法", "如有必要",
 )  # fmt: skip
 
-#: where a clause ends (cue windows and clause-wide fixes stop there)
-CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;\n：:]|但是|但|不过|可是|否则|要不然|不然")
+#: where a clause ends (cue windows and clause-wide fixes stop there); the separators of a
+#: number (1.5万, 2,908元, 10:30) and the dots of www.example.com do not
+CLAUSE_BREAK = re.compile(
+    r"[，。！？；!?;\n]|(?<![0-9])[,:：]|[,:：](?![0-9])|\.(?![0-9A-Za-z])"
+    r"|但是|但|不过|可是|否则|要不然|不然"
+)
 CUE_WINDOW = 6
 
 
