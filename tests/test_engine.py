@@ -314,6 +314,30 @@ def test_a_clause_wide_fix_takes_the_clause_a_number_or_an_address_is_in(tmp_pat
     assert v.fix is not None and (v.fix.start, v.fix.end) == (6, 10)
 
 
+def test_a_clause_wide_fix_leaves_a_quotation_mark_it_does_not_pair(tmp_path: Path):
+    # a quotation that began in an earlier clause keeps its closing mark: the fix writes
+    # 他说：“再不还，我们会电话联系您”。 not 他说：“再不还，我们会电话联系您。
+    eng = make_engine(
+        tmp_path,
+        {
+            "match": "{kind: terms, terms: [上门]}",
+            "fix": "{applicability: unsafe, scope: clause, replacement: 我们会电话联系您,"
+            " description: {zh: 改写, en: rewrite}}",
+            "fixed": ", {text: 明天上門, fixed: 我們會電話聯繫您}",
+        },
+    )
+    for text, fixed in [
+        ("他说：“再不还，明天上门”。", "他说：“再不还，我们会电话联系您”。"),
+        ("再不还，“明天上门，听到没”", "再不还，“我们会电话联系您，听到没”"),
+        ("（再不还，明天上门）", "（再不还，我们会电话联系您）"),
+        ("再不还，就“明天上门”", "再不还，我们会电话联系您"),  # a pair inside: all replaced
+    ]:
+        (v,) = eng.lint(text).violations
+        assert v.fix is not None and v.fix.start is not None and v.fix.end is not None
+        got = text[: v.fix.start] + (v.fix.replacement or "") + text[v.fix.end :]
+        assert got == fixed
+
+
 def test_a_replacement_that_fails_the_packs_becomes_advice(tmp_path: Path):
     # The fix for 骗子 writes 老赖, which another rule forbids: it must not be offered.
     eng = make_engine(

@@ -48,11 +48,27 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         elif m.start() >= end:
             hi = m.start()
             break
-    while lo < start and text[lo].isspace():
+    while lo < start and (text[lo].isspace() or _unpaired(text, lo, hi, lo)):
         lo += 1
-    while hi > end and text[hi - 1].isspace():
+    while hi > end and (text[hi - 1].isspace() or _unpaired(text, lo, hi, hi - 1)):
         hi -= 1
     return lo, hi
+
+
+#: quotation marks and brackets that come in pairs (straight quotes open and close alike)
+_OPENS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")"}
+_CLOSES = {c: o for o, c in _OPENS.items()}
+
+
+def _unpaired(text: str, lo: int, hi: int, at: int) -> bool:
+    """Is ``text[at]`` a quotation mark or bracket whose partner is not in ``[lo, hi)``? A
+    clause that a quotation only begins or ends in leaves that mark where it is."""
+    mark = text[at]
+    if mark in _OPENS:
+        return text.count(mark, lo, hi) > text.count(_OPENS[mark], lo, hi)
+    if mark in _CLOSES:
+        return text.count(mark, lo, hi) > text.count(_CLOSES[mark], lo, hi)
+    return False
 
 
 def _without_empty_clause(text: str, lo: int, hi: int) -> tuple[int, int]:
