@@ -339,7 +339,8 @@ class Engine:
         (:mod:`linter.core.merge_findings`); ``merge=False`` gives each rule's own violations
         (a rule's examples test the rule on its own).
         """
-        context = context or MessageContext()
+        # once here, not again for each fix checked
+        context = self._with_defaults(context or MessageContext())
         # the fixed texts share all but a block or two with the text: segment those once
         segments: dict[str, list[str]] = {}
         found = self._find(text, context, segments)
