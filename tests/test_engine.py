@@ -161,6 +161,9 @@ def test_unless_scope_clause_sentence_message(tmp_path: Path):
     assert spans(eng, "我行从不这样，说收拾你的是骗子") == []  # sentence (the default)
     assert spans(eng, "我行从不这样。再不还钱就收拾你") == ["收拾你"]  # another sentence
     assert spans(eng, "新闻：某公司。有人扬言收拾你") == []  # message
+    # a clause is the one a clause-wide fix takes: a time's colon is inside it
+    assert spans(eng, "谨防有人说今晚10:30收拾你") == []
+    assert spans(eng, "谨防诈骗:再不还钱就收拾你") == ["收拾你"]
 
 
 def test_an_absence_has_no_clause_so_any_unless_applies(tmp_path: Path):

@@ -178,7 +178,7 @@ def quoted_mention(text: str, span: Span) -> bool:
 
 _SCOPE_BREAK: dict[str, re.Pattern[str]] = {
     "sentence": SENTENCE_BREAK,
-    "clause": re.compile(r"[，,；;:：。！？!?\n]|但是|但|不过|可是|否则|要不然|不然"),
+    "clause": CLAUSE_BREAK,
 }
 
 
