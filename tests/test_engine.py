@@ -161,6 +161,9 @@ def test_unless_scope_clause_sentence_message(tmp_path: Path):
     assert spans(eng, "我行从不这样，说收拾你的是骗子") == []  # sentence (the default)
     assert spans(eng, "我行从不这样。再不还钱就收拾你") == ["收拾你"]  # another sentence
     assert spans(eng, "新闻：某公司。有人扬言收拾你") == []  # message
+    # a clause is the one a clause-wide fix takes: a time's colon is inside it
+    assert spans(eng, "谨防有人说今晚10:30收拾你") == []
+    assert spans(eng, "谨防诈骗:再不还钱就收拾你") == ["收拾你"]
 
 
 def test_an_absence_has_no_clause_so_any_unless_applies(tmp_path: Path):
@@ -286,6 +289,56 @@ def test_safe_fix_is_applied_to_fixed_text(tmp_path: Path):
     assert outcome.fixed_text == "你这个快还钱"
     assert outcome.violations[0].fix is not None
     assert outcome.violations[0].fix.replacement == ""
+
+
+def test_a_clause_wide_fix_takes_the_clause_a_number_or_an_address_is_in(tmp_path: Path):
+    # the separators of a number (1.5万, 2,908元, 10:30) and the dots of an address do not
+    # end a clause: a clause-wide fix replaces the whole clause, never what follows the
+    # separator (您已逾期1.我们会电话联系您)
+    eng = make_engine(
+        tmp_path,
+        {
+            "match": "{kind: terms, terms: [上门]}",
+            "fix": "{applicability: unsafe, scope: clause, replacement: 我们会电话联系您,"
+            " description: {zh: 改写, en: rewrite}}",
+            "fixed": ", {text: 明天上門, fixed: 我們會電話聯繫您}",
+        },
+    )
+    for text in (
+        "您已逾期1.5万元明天上门。",
+        "您本期账单2,908.90元明天上门。",
+        "今天10:30前不还明天上门。",
+        "详见www.example.com明天上门。",
+    ):
+        (v,) = eng.lint(text).violations
+        assert v.fix is not None and (v.fix.start, v.fix.end) == (0, len(text) - 1), text
+    # a full stop between sentences still ends the clause
+    (v,) = eng.lint("请尽快还款.明天上门").violations
+    assert v.fix is not None and (v.fix.start, v.fix.end) == (6, 10)
+
+
+def test_a_clause_wide_fix_leaves_a_quotation_mark_it_does_not_pair(tmp_path: Path):
+    # a quotation that began in an earlier clause keeps its closing mark: the fix writes
+    # 他说：“再不还，我们会电话联系您”。 not 他说：“再不还，我们会电话联系您。
+    eng = make_engine(
+        tmp_path,
+        {
+            "match": "{kind: terms, terms: [上门]}",
+            "fix": "{applicability: unsafe, scope: clause, replacement: 我们会电话联系您,"
+            " description: {zh: 改写, en: rewrite}}",
+            "fixed": ", {text: 明天上門, fixed: 我們會電話聯繫您}",
+        },
+    )
+    for text, fixed in [
+        ("他说：“再不还，明天上门”。", "他说：“再不还，我们会电话联系您”。"),
+        ("再不还，“明天上门，听到没”", "再不还，“我们会电话联系您，听到没”"),
+        ("（再不还，明天上门）", "（再不还，我们会电话联系您）"),
+        ("再不还，就“明天上门”", "再不还，我们会电话联系您"),  # a pair inside: all replaced
+    ]:
+        (v,) = eng.lint(text).violations
+        assert v.fix is not None and v.fix.start is not None and v.fix.end is not None
+        got = text[: v.fix.start] + (v.fix.replacement or "") + text[v.fix.end :]
+        assert got == fixed
 
 
 def test_a_replacement_that_fails_the_packs_becomes_advice(tmp_path: Path):

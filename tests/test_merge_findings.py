@@ -142,6 +142,61 @@ def test_a_merged_fix_changes_the_text_as_the_separate_fixes_did(small: Engine):
     assert small.lint(text).fixed_text == small.lint(text, merge=False).fixed_text == "你这个快还钱"
 
 
+#: two threat rules on the same words: the more severe one rewrites the clause (unsafe), the
+#: other swaps the word (safe)
+LEVELS_PACK = """pack: {name: merge_levels}
+rules:
+  - id: ZH-LVL-001
+    name: visit-clause
+    category: threat
+    severity: error
+    message: {zh: 上门（整句）, en: visit (clause)}
+    basis: [basis-one]
+    match: {kind: terms, terms: [上门]}
+    fix:
+      applicability: unsafe
+      scope: clause
+      replacement: 我们会电话联系您
+      description: {zh: 改写整句, en: rewrite the clause}
+    examples:
+      trigger:
+        - {text: "明天上门，快还钱", span: "上门", fixed: "我们会电话联系您，快还钱"}
+        - {text: "明天上門，快還錢", span: "上門", fixed: "我們會電話聯繫您，快還錢"}
+      pass: [{text: "无关的文字"}]
+  - id: ZH-LVL-002
+    name: visit-word
+    category: threat
+    severity: warning
+    message: {zh: 上门（词）, en: visit (word)}
+    basis: [basis-two]
+    match: {kind: terms, terms: [上门]}
+    fix:
+      applicability: safe
+      replacement: 联系
+      description: {zh: 换词, en: another word}
+    examples:
+      trigger:
+        - {text: "明天上门，快还钱", span: "上门", fixed: "明天联系，快还钱"}
+        - {text: "明天上門，快還錢", span: "上門", fixed: "明天聯繫，快還錢"}
+      pass: [{text: "无关的文字"}]
+"""
+
+
+def test_a_merged_fix_keeps_a_safe_fix_over_an_unsafe_clause_fix(tmp_path: Path):
+    pack = tmp_path / "levels.yaml"
+    pack.write_text(LEVELS_PACK, encoding="utf-8")
+    engine = build_engine([pack], shipped=False)
+    text = "明天上门，快还钱"
+    separate = engine.lint(text, merge=False)
+    assert [v.fix.applicability.value for v in separate.violations if v.fix] == ["unsafe", "safe"]
+    (v,) = engine.lint(text).violations
+    assert v.rule == "ZH-LVL-001" and v.rules == ["ZH-LVL-001", "ZH-LVL-002"]
+    # the unsafe clause rewrite covers more, but taking it would lose the safe fix
+    assert v.fix is not None
+    assert (v.fix.applicability.value, v.fix.replacement) == ("safe", "联系")
+    assert engine.lint(text).fixed_text == separate.fixed_text == "明天联系，快还钱"
+
+
 def _check(capsys: pytest.CaptureFixture[str], fmt: str, *args: str) -> str:
     main(["check", "-", "--format", fmt, "--select", "threat", *args])
     return capsys.readouterr().out

@@ -22,13 +22,18 @@ HEDGE_CUES = (
     "可能", "或将", "或许", "也许", "有权", "保留", "视情况", "依法", "如有必要",
 )  # fmt: skip
 
-_CLAUSE_BREAK = re.compile(r"[，。！？；,.!?;\n：:]|但是|但|不过|可是|否则|要不然|不然")
+#: where a clause ends (cue windows and clause-wide fixes stop there); the separators of a
+#: number (1.5万, 2,908元, 10:30) and the dots of www.example.com do not
+CLAUSE_BREAK = re.compile(
+    r"[，。！？；!?;\n]|(?<![0-9])[,:：]|[,:：](?![0-9])|\.(?![0-9A-Za-z])"
+    r"|但是|但|不过|可是|否则|要不然|不然"
+)
 CUE_WINDOW = 6
 
 
 def _clause_before(text: str, start: int, window: int) -> str:
     before = text[max(0, start - window - 4) : start]
-    parts = _CLAUSE_BREAK.split(before)
+    parts = CLAUSE_BREAK.split(before)
     return parts[-1] if parts else ""
 
 
@@ -116,7 +121,8 @@ _SPEECH_INTRO = re.compile(
 )
 #: an earlier quotation in the lead: its commas are not the sentence's
 _QUOTED = re.compile(r"[“「『][^”」』\n]*[”」』]")
-_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
+#: where a sentence ends
+SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 _LEAD_CLAUSE_BREAK = re.compile(r"[，,；;]")
 _LEAD_REACH = 60
 
@@ -125,7 +131,7 @@ def _notice_governs(text: str, open_at: int) -> bool:
     """A warning word stands in the quotation's clause, before it, and the quotation is
     not said to the reader (骗子常说“…”, 谨防有人冒充“法院”, 如遇自称“…”)."""
     lead = text[max(0, open_at - _LEAD_REACH) : open_at]
-    lead = _QUOTED.sub("“”", _SENTENCE_BREAK.split(lead)[-1])
+    lead = _QUOTED.sub("“”", SENTENCE_BREAK.split(lead)[-1])
     clauses = _LEAD_CLAUSE_BREAK.split(lead)
     last = clauses[-1]
     if _ADDRESSED.search(last):
@@ -160,7 +166,7 @@ def quoted_mention(text: str, span: Span) -> bool:
         return False
     after = text[end : end + _QUOTE_REACH]
     closing = after.find(close)
-    if closing < 0 or _SENTENCE_BREAK.search(before[opening:] + after[:closing]):
+    if closing < 0 or SENTENCE_BREAK.search(before[opening:] + after[:closing]):
         return False
     open_at = max(0, start - _QUOTE_REACH) + opening
     return bool(
@@ -171,8 +177,8 @@ def quoted_mention(text: str, span: Span) -> bool:
 
 
 _SCOPE_BREAK: dict[str, re.Pattern[str]] = {
-    "sentence": _SENTENCE_BREAK,
-    "clause": re.compile(r"[，,；;:：。！？!?\n]|但是|但|不过|可是|否则|要不然|不然"),
+    "sentence": SENTENCE_BREAK,
+    "clause": CLAUSE_BREAK,
 }
 
 

@@ -163,18 +163,21 @@ def compile_rule(spec: RuleSpec, pack: LoadedPack, options: EngineOptions) -> Co
     )
 
 
-def _finders(rule: CompiledRule) -> Iterable[PatternFinder]:
-    yield from rule.matcher.finders()
+def _exception_finders(rule: CompiledRule) -> Iterable[PatternFinder]:
+    """The rule's ``unless`` and ``requires`` patterns."""
     yield from (u.finder for u in rule.unless)
     if rule.requires is not None:
         yield rule.requires
 
 
+def _finders(rule: CompiledRule) -> Iterable[PatternFinder]:
+    yield from rule.matcher.finders()
+    yield from _exception_finders(rule)
+
+
 def _pack_regexes(rule: CompiledRule) -> Iterable[PackRegex]:
     yield from rule.matcher.regexes()
-    for finder in (*(u.finder for u in rule.unless), *([rule.requires] if rule.requires else [])):
-        if finder.regex is not None:
-            yield finder.regex
+    yield from (f.regex for f in _exception_finders(rule) if f.regex is not None)
 
 
 def _examples(rule: CompiledRule) -> Iterable[TriggerExample | PassExample]:
@@ -234,13 +237,11 @@ class Engine:
         for pack in packs:
             for spec in pack.spec.rules:
                 self.all_rules.append(compile_rule(spec, pack, self.options))
-        seen: dict[str, str] = {}
+        self._by_id: dict[str, CompiledRule] = {}
         for rule in self.all_rules:
-            if rule.spec.id in seen:
-                other = seen[rule.spec.id]
-                reason = f"{rule.spec.id} is also in {other}"
+            if (other := self._by_id.setdefault(rule.spec.id, rule)) is not rule:
+                reason = f"{rule.spec.id} is also in {other.pack_path}"
                 raise PackError(rule.pack_path, None, "rules.id", reason)
-            seen[rule.spec.id] = rule.pack_path
         self.rules = [r for r in self.all_rules if self._selected(r.spec)]
         #: per (recipient, channel): the rules that apply, indexed by trigger (built on use)
         self._plans: dict[tuple[str, str], _RulePlan] = {}
@@ -273,7 +274,7 @@ class Engine:
         return chosen and not any(selector_matches(s, rule) for s in opts.ignore)
 
     def rule(self, rule_id: str) -> CompiledRule | None:
-        return next((r for r in self.all_rules if r.spec.id == rule_id), None)
+        return self._by_id.get(rule_id)
 
     def _plan(self, context: MessageContext) -> _RulePlan:
         key = (context.recipient, context.channel)
@@ -338,7 +339,8 @@ class Engine:
         (:mod:`linter.core.merge_findings`); ``merge=False`` gives each rule's own violations
         (a rule's examples test the rule on its own).
         """
-        context = context or MessageContext()
+        # once here, not again for each fix checked
+        context = self._with_defaults(context or MessageContext())
         # the fixed texts share all but a block or two with the text: segment those once
         segments: dict[str, list[str]] = {}
         found = self._find(text, context, segments)

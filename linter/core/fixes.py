@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import re
 
-from .cues import _CLAUSE_BREAK
+from .cues import CLAUSE_BREAK, SENTENCE_BREAK
 from .models import Applicability, Fix, MessageContext
-from .prepare import _to_simplified
 from .rule_spec import FixSpec
-from .script import in_script, script_of
+from .script import ORG_VAR, in_script, script_of
 
-_ORG_VAR = "{organization}"
 #: a clause also starts after a 【signature】
-_CLAUSE_EDGE = re.compile(_CLAUSE_BREAK.pattern + r"|】")
+_CLAUSE_EDGE = re.compile(CLAUSE_BREAK.pattern + r"|】")
 #: clause breaks that are punctuation (a deletion may take one with it)
 _PUNCT_BREAK = re.compile(r"[，。！？；,.!?;\n：:、]")
 _COMMA_LIKE = frozenset("，,、；;：:")
@@ -50,11 +48,27 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         elif m.start() >= end:
             hi = m.start()
             break
-    while lo < start and text[lo].isspace():
+    while lo < start and (text[lo].isspace() or _unpaired(text, lo, hi, lo)):
         lo += 1
-    while hi > end and text[hi - 1].isspace():
+    while hi > end and (text[hi - 1].isspace() or _unpaired(text, lo, hi, hi - 1)):
         hi -= 1
     return lo, hi
+
+
+#: quotation marks and brackets that come in pairs (straight quotes open and close alike)
+_OPENS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")"}
+_CLOSES = {c: o for o, c in _OPENS.items()}
+
+
+def _unpaired(text: str, lo: int, hi: int, at: int) -> bool:
+    """Is ``text[at]`` a quotation mark or bracket whose partner is not in ``[lo, hi)``? A
+    clause that a quotation only begins or ends in leaves that mark where it is."""
+    mark = text[at]
+    if mark in _OPENS:
+        return text.count(mark, lo, hi) > text.count(_OPENS[mark], lo, hi)
+    if mark in _CLOSES:
+        return text.count(mark, lo, hi) > text.count(_CLOSES[mark], lo, hi)
+    return False
 
 
 def _without_empty_clause(text: str, lo: int, hi: int) -> tuple[int, int]:
@@ -89,20 +103,22 @@ def _address(text: str, start: int, end: int, replacement: str) -> tuple[str | N
     return None, start, end
 
 
-_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 _SIGNATURE = re.compile(r"【[^【】\n]{0,40}】")
 
 
-def _script_sample(text: str, start: int, end: int) -> str:
-    """The text whose script a replacement at ``[start, end)`` follows: its sentence, or the
-    whole message when the sentence shows none; a 【signature】 is a registered name and does
-    not count."""
-    lo = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)), default=0)
-    after = _SENTENCE_BREAK.search(text, end)
+def _script_at(text: str, start: int, end: int) -> str | None:
+    """The script (:func:`script_of`) a replacement at ``[start, end)`` is written in: its
+    sentence's, or the whole message's when the sentence shows none; a 【signature】 is a
+    registered name and does not count."""
+    lo = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, start)), default=0)
+    after = SENTENCE_BREAK.search(text, end)
     sentence = _SIGNATURE.sub("", text[lo : after.start() if after else len(text)])
-    if _to_simplified(sentence) != sentence or in_script(sentence, "s2t") != sentence:
-        return sentence
-    return _SIGNATURE.sub("", text)
+    script = script_of(sentence)
+    # None with traditional characters in it, or with characters that have a traditional
+    # form: the sentence shows its script
+    if script is not None or in_script(sentence, "s2t") != sentence:
+        return script
+    return script_of(_SIGNATURE.sub("", text))
 
 
 def build_fix(
@@ -122,12 +138,12 @@ def build_fix(
             start, end = clause_bounds(text, start, end)
         elif spec.scope == "address":
             replacement, start, end = _address(text, start, end, replacement)
-    if replacement is not None:
-        replacement = in_script(replacement, script_of(_script_sample(text, start, end)))
-        if _ORG_VAR in replacement:
+    if replacement:  # a deletion has no script and signs with nothing
+        replacement = in_script(replacement, _script_at(text, start, end))
+        if ORG_VAR in replacement:
             orgs = [o for o in context.organization if o.strip()]
             # with no organisation to sign with, only a person can write it
-            replacement = replacement.replace(_ORG_VAR, orgs[0]) if orgs else None
+            replacement = replacement.replace(ORG_VAR, orgs[0]) if orgs else None
     if replacement == "":
         start, end = _without_empty_clause(text, start, end)
         if not (text[:start] + text[end:]).strip():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re as stdlib_re
 from collections.abc import Callable, Iterable
 from datetime import time
+from functools import lru_cache
 from typing import Any, Protocol
 
 from .analysis import Analysis, Span, present
@@ -351,6 +352,13 @@ class SendTimeMatcher(_Kind):
         return [(0, 0)]
 
 
+@lru_cache(maxsize=1024)
+def _org_form(name: str) -> str:
+    """An organisation name as prepared text; the same few names come with every message
+    (the deployment's defaults, a sender's own), so each is prepared once."""
+    return normalise_term(name)
+
+
 def _names_org(signature: str, org: str) -> bool:
     # 【招商银行】 signs for 招商银行信用卡中心; a two-character 【银行】 does not.
     return org in signature or (len(signature) >= 4 and signature in org)
@@ -401,7 +409,7 @@ class SignatureMatcher(_Kind):
                 return [sigs[0][0]]
             return []
         # not_organization
-        orgs = [normalise_term(o) for o in analysis.context.organization if o.strip()]
+        orgs = [_org_form(o) for o in analysis.context.organization if o.strip()]
         if not orgs:
             return []
         if any(_names_org(name, org) for _, name in sigs for org in orgs):

@@ -12,10 +12,11 @@ names every rule that matched:
 - span: the union of the spans, so the finding points at all the words it is about (the
   words of each rule stay in ``matches``);
 - ``basis``: every rule's basis, in order, once each;
-- ``fix``: a replacement the rules' own (verified) fixes make over the union — a rule whose
-  span is the union, else the rules' non-overlapping safe replacements put together (the
-  unsafe ones when no rule has a safe one) — so applying it changes the text as applying
-  those fixes one by one did; with no replacement, the first rule's advice;
+- ``fix``: a replacement the rules' own (verified) fixes make over the union, of the safest
+  applicability any of them has (safe, then unsafe, then manual) — at that applicability a
+  rule whose fix covers the union, else the rules' non-overlapping replacements put
+  together — so applying it changes the text as applying those fixes one by one did; with
+  no replacement, the first rule's advice;
 - the same rule on the same span twice is kept once.
 
 An empty span (an absence, a send time) merges only with an empty span at the same place.
@@ -164,22 +165,28 @@ def _fix(cluster: list[Violation], first: Violation, start: int, end: int, text:
 
     A fix may replace more than its violation's words (a whole clause: :func:`fix_span`), so
     "covers the union" and "put together" are judged on the fixes' own spans."""
-    with_replacement = [v for v in cluster if v.fix is not None and v.fix.replacement is not None]
-    whole = [v for v in with_replacement if _covers(fix_span(v), start, end)]
-    if whole:
-        lead = min(whole, key=_rank)
-        lo, hi = fix_span(lead)
-        assert lead.fix is not None
-        return lead.fix.model_copy(update={"start": lo, "end": hi})
-    for level in (Applicability.safe, Applicability.unsafe):
-        chosen = applicable(with_replacement, {level})
+    for level in (Applicability.safe, Applicability.unsafe, Applicability.manual):
+        # a safe fix is never given up for a less safe one: applied at the safe level, the
+        # merged fix must change the text as the rules' safe fixes did
+        at_level = [
+            v
+            for v in cluster
+            if v.fix is not None and v.fix.replacement is not None and v.fix.applicability == level
+        ]
+        whole = [v for v in at_level if _covers(fix_span(v), start, end)]
+        if whole:
+            lead = min(whole, key=_rank)
+            lo, hi = fix_span(lead)
+            assert lead.fix is not None
+            return lead.fix.model_copy(update={"start": lo, "end": hi})
+        chosen = applicable(at_level, {level})
         if chosen:
             lo = min(start, *(fix_span(v)[0] for v in chosen))
             hi = max(end, *(fix_span(v)[1] for v in chosen))
             shifted = [_shifted(v, lo) for v in chosen]
-            lead = min(chosen, key=_rank).fix
+            lead_fix = min(chosen, key=_rank).fix
             return Fix(
-                description=lead.description if lead is not None else "",
+                description=lead_fix.description if lead_fix is not None else "",
                 replacement=apply_fixes(text[lo:hi], shifted),
                 applicability=level,
                 start=lo,

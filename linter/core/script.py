@@ -13,7 +13,8 @@ import opencc
 
 from .prepare import _to_simplified
 
-_ORG_VAR = "{organization}"
+#: the placeholder a replacement signs with (filled in from the message's context)
+ORG_VAR = "{organization}"
 
 
 @lru_cache(maxsize=4)
@@ -55,5 +56,5 @@ def in_script(replacement: str, config: str | None) -> str:
     """``replacement`` (written in simplified characters) in the script ``config`` names."""
     if config is None or not replacement:
         return replacement
-    parts = replacement.split(_ORG_VAR)  # an organisation's name is written as registered
-    return _ORG_VAR.join(_converter(config).convert(p) for p in parts)
+    parts = replacement.split(ORG_VAR)  # an organisation's name is written as registered
+    return ORG_VAR.join(_converter(config).convert(p) for p in parts)
