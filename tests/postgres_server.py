@@ -29,18 +29,25 @@ def postgres_bin() -> Path | None:
     return max(found, key=lambda p: int(p.parent.name), default=None)
 
 
+def _runuser() -> str | None:
+    """util-linux's runuser: on PATH, or in the sbin folders a root PATH may leave out."""
+    return shutil.which("runuser") or next(
+        (p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.access(p, os.X_OK)), None
+    )
+
+
 def _as_user() -> list[str]:
     """The prefix that runs a command as a user PostgreSQL accepts."""
     if os.geteuid() != 0:
         return []
-    return ["runuser", "-u", "postgres", "--"]
+    return [_runuser() or "runuser", "-u", "postgres", "--"]
 
 
 def unavailable_reason() -> str | None:
     if postgres_bin() is None:
         return "PostgreSQL binaries not installed (apt-get install postgresql; .ci/run does)"
     if os.geteuid() == 0:
-        if shutil.which("runuser") is None:
+        if _runuser() is None:
             return "running as root without runuser: PostgreSQL refuses to run as root"
         try:
             pwd.getpwnam("postgres")
