@@ -29,7 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from linter.core.engine import Engine
-from linter.core.models import Category, MessageContext, Severity
+from linter.core.models import Category, MessageContext, Severity, problem_text
 from linter.packs.loader import build_engine
 
 MAIN_CATEGORIES = (
@@ -87,7 +87,7 @@ def load_dataset(path: Path) -> list[LabelledMessage]:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise DataSetError(f"{path}: {where}: {first['msg']}") from exc
+        raise DataSetError(f"{path}: {where}: {problem_text(first)}") from exc
     seen: set[str] = set()
     for msg in data.messages:
         if msg.id in seen:
