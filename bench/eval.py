@@ -2,14 +2,27 @@
 
     python bench/eval.py DATASET.yaml [DATASET.yaml ...] [--packs DIR ...] [--no-shipped]
                          [--json] [--min-precision P --min-recall R]
+                         [--record FIGURES.json | --at-least FIGURES.json]
+                         [--benign FILE ...] [--describe]
 
 Every message is linted by the real engine. A category counts as predicted for a
 message when at least one violation of that category has severity error or warning
 (info is advice, not a finding). Prints precision / recall / F1 per category and
 micro-averaged, every false positive and false negative, and the throughput.
 
+A real message whose source quotes only its body (`signature: not_shown`) is left out of
+missing_identification: nobody can tell whether it carried a 【signature】.
+
+--benign FILE lints ordinary messages (a .txt file, one message per line, or a .jsonl file
+with a "text" field) and reports how many raise an error and how many raise anything at
+all. --describe prints the counts of the data sets (labels, recipient, channel,
+provenance, signature) without linting anything.
+
 Exit 0: it is a report. With --min-precision / --min-recall, exit 1 when one of the
-main categories falls below either bound. Exit 2 when the data set cannot be read.
+main categories falls below either bound; with --at-least FIGURES.json, exit 1 when a
+category's precision or recall, or the content-message recall, is below the figures
+recorded there by --record (a regression gate at the figures reached, not a target).
+Exit 2 when the data set cannot be read.
 The --json document carries ids, categories and rule ids only, never message text.
 """
 
@@ -20,16 +33,24 @@ import json
 import sys
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from linter.core.engine import Engine
-from linter.core.models import Category, MessageContext, Severity, problem_text
+from linter.core.models import (
+    Category,
+    Channel,
+    MessageContext,
+    Recipient,
+    Severity,
+    problem_text,
+)
 from linter.packs.loader import build_engine
 
 MAIN_CATEGORIES = (
@@ -49,6 +70,17 @@ CONTENT_CATEGORIES = frozenset(
     }
 )
 TEXT_WIDTH = 40
+Provenance = Literal[
+    "court_judgment",
+    "court_news",
+    "news_report",
+    "complaint_platform",
+    "forum_post",
+    "regulator_notice",
+    "production_template",
+    "lender_notice",
+    "article_transcription",
+]
 
 
 class LabelledMessage(BaseModel):
@@ -61,10 +93,16 @@ class LabelledMessage(BaseModel):
     note: str = ""
     #: where a real message was copied from (URL or github:owner/repo@commit:path)
     source: str = ""
-    #: what kind of source: court_judgment, news_report, complaint_platform, …
-    provenance: str = ""
+    #: what kind of source (see PROVENANCES); empty for written sets
+    provenance: Provenance | Literal[""] = ""
     #: the search that showed the quote (so a second person can check it against the source)
     found_by: str = ""
+    #: real messages: does the source show the whole message, where a 【signature】 would be?
+    signature: Literal["shown", "not_shown"] | None = None
+
+    def scored(self, category: Category) -> bool:
+        """Whether this message can say anything about ``category``."""
+        return not (category is Category.missing_identification and self.signature == "not_shown")
 
 
 class DataSet(BaseModel):
@@ -199,7 +237,7 @@ def evaluate(predictions: list[Prediction], seconds: float) -> Evaluation:
     result = Evaluation(scores=scores, micro=Score(), messages=len(predictions), seconds=seconds)
     for pred in predictions:
         gold = set(pred.message.labels)
-        if gold == pred.predicted:
+        if gold == {c for c in pred.predicted if pred.message.scored(c)}:
             result.exact += 1
         has_content = bool(gold & CONTENT_CATEGORIES)
         caught = bool(pred.predicted & CONTENT_CATEGORIES)
@@ -213,6 +251,8 @@ def evaluate(predictions: list[Prediction], seconds: float) -> Evaluation:
         row[3] += not gold
         row[4] += not gold and bool(pred.predicted)
         for cat in Category:
+            if not pred.message.scored(cat):
+                continue
             score = scores[cat]
             in_gold, in_pred = cat in gold, cat in pred.predicted
             score.support += in_gold
@@ -320,6 +360,115 @@ def render_json(result: Evaluation, load_seconds: float) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
+def describe(messages: Sequence[LabelledMessage]) -> str:
+    """Counts of a labelled set: labels, recipient, channel, provenance, signature."""
+    tables: dict[str, Counter[str]] = {
+        "labels": Counter(),
+        "recipient": Counter(),
+        "channel": Counter(),
+        "provenance": Counter(),
+        "signature": Counter(),
+    }
+    for m in messages:
+        tables["labels"].update([c.value for c in m.labels] or ["compliant ([])"])
+        tables["recipient"][m.context.recipient.value] += 1
+        tables["channel"][m.context.channel.value] += 1
+        tables["provenance"][m.provenance or "-"] += 1
+        tables["signature"][m.signature or "-"] += 1
+    content = sum(bool(set(m.labels) & CONTENT_CATEGORIES) for m in messages)
+    lines = [f"messages: {len(messages)}   with a content violation: {content}"]
+    for name, counts in tables.items():
+        lines.append(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
+    return "\n".join(lines)
+
+
+@dataclass
+class BenignResult:
+    messages: int = 0
+    with_error: int = 0
+    with_anything: int = 0
+    #: rule id → messages it fired on (any severity)
+    rules: Counter[str] = field(default_factory=Counter)
+
+
+class BenignMessage(BaseModel):
+    """One ordinary message; a .jsonl line may give recipient and channel beside the text."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: str
+    recipient: Recipient = Recipient.debtor
+    channel: Channel = Channel.sms
+
+    @property
+    def context(self) -> MessageContext:
+        return MessageContext(recipient=self.recipient, channel=self.channel)
+
+
+def load_benign(path: Path) -> list[BenignMessage]:
+    """Ordinary messages: a .txt file (one a line) or .jsonl ("text", optional "context")."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataSetError(f"{path}: {exc}") from exc
+    out: list[BenignMessage] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if path.suffix != ".jsonl":
+            out.append(BenignMessage(text=line))
+            continue
+        try:
+            out.append(BenignMessage.model_validate_json(line))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise DataSetError(f"{path}:{number}: {problem_text(first)}") from exc
+    if not out:
+        raise DataSetError(f"{path}: no messages")
+    return out
+
+
+def lint_benign(engine: Engine, messages: Sequence[BenignMessage]) -> BenignResult:
+    result = BenignResult(messages=len(messages))
+    for msg in messages:
+        outcome = engine.lint(msg.text, msg.context)
+        fired = {m.rule: m.severity for v in outcome.violations for m in (v.matches or [v])}
+        result.with_anything += bool(fired)
+        result.with_error += Severity.error in fired.values()
+        result.rules.update(fired.keys())
+    return result
+
+
+def render_benign(result: BenignResult) -> str:
+    rules = ", ".join(f"{rule} {n}" for rule, n in result.rules.most_common()) or "-"
+    share = result.with_anything / result.messages if result.messages else 0.0
+    return (
+        f"ordinary messages: {result.messages}   raising an error: {result.with_error}   "
+        f"raising anything: {result.with_anything} ({share:.2%})\n"
+        f"rules that fired on them: {rules}"
+    )
+
+
+def figures(result: Evaluation) -> dict[str, float]:
+    """The figures --record writes and --at-least holds a later run to."""
+    out = {"content_message_recall": round(result.content.recall, 4)}
+    for cat in (*MAIN_CATEGORIES, Category.abusive_language):
+        s = result.scores[cat]
+        if s.support:
+            out[f"{cat.value}.precision"] = round(s.precision, 4)
+            out[f"{cat.value}.recall"] = round(s.recall, 4)
+    return out
+
+
+def below_recorded(result: Evaluation, recorded: dict[str, float]) -> list[str]:
+    now = figures(result)
+    return [
+        f"{name}: {now.get(name, 0.0):.4f} < {floor:.4f} recorded"
+        for name, floor in sorted(recorded.items())
+        if now.get(name, 0.0) + 1e-9 < floor
+    ]
+
+
 def below_bounds(result: Evaluation, min_p: float | None, min_r: float | None) -> list[str]:
     failures: list[str] = []
     for cat in MAIN_CATEGORIES:
@@ -355,6 +504,26 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--json", action="store_true", help="print a JSON document (no message text)")
     p.add_argument("--min-precision", type=float, metavar="P")
     p.add_argument("--min-recall", type=float, metavar="R")
+    gate = p.add_mutually_exclusive_group()
+    gate.add_argument(
+        "--record", type=Path, metavar="FIGURES", help="write this run's figures (JSON)"
+    )
+    gate.add_argument(
+        "--at-least",
+        type=Path,
+        metavar="FIGURES",
+        help="exit 1 when a figure is below the one recorded in FIGURES",
+    )
+    p.add_argument(
+        "--benign",
+        nargs="+",
+        action="extend",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="ordinary messages (.txt one a line, or .jsonl): count what they raise",
+    )
+    p.add_argument("--describe", action="store_true", help="print the data sets' counts and stop")
     return p.parse_args(argv)
 
 
@@ -366,9 +535,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise DataSetError(f"duplicate id {dup} across the data sets")
-    except DataSetError as exc:
+        benign = [m for path in args.benign for m in load_benign(path)]
+        recorded: dict[str, float] = (
+            json.loads(args.at_least.read_text(encoding="utf-8")) if args.at_least else {}
+        )
+    except (DataSetError, OSError, ValueError) as exc:
         print(f"eval: {exc}", file=sys.stderr)
         return 2
+    if args.describe:
+        print(describe(messages))
+        return 0
     started = time.perf_counter()
     try:
         engine = build_engine(args.packs, shipped=not args.no_shipped)
@@ -379,7 +555,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     predictions, seconds = predict(engine, messages)
     result = evaluate(predictions, seconds)
     print(render_json(result, load_seconds) if args.json else render_text(result, load_seconds))
+    if benign:
+        print("\n" + render_benign(lint_benign(engine, benign)))
+    if args.record:
+        args.record.write_text(
+            json.dumps(figures(result), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
     failures = below_bounds(result, args.min_precision, args.min_recall)
+    failures += below_recorded(result, recorded)
     for line in failures:
         print(f"below bound: {line}", file=sys.stderr)
     return 1 if failures else 0
