@@ -80,6 +80,7 @@ Provenance = Literal[
     "production_template",
     "lender_notice",
     "article_transcription",
+    "message_dataset",
 ]
 
 

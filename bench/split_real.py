@@ -7,10 +7,13 @@ platforms where unrelated authors publish under one domain, such as 百家号, �
 single page. Messages whose texts are the same, or one inside the other, are one unit too,
 so a story reprinted on two sites cannot land in both halves. A unit goes to one half only.
 
-Units already named in ``split.json`` keep their half; new units are given, largest first, to
-the half that keeps the two halves' mix of labels (each category, compliant, and the total)
-closest. The messages are appended to ``dev/<name>.yaml`` or ``test/<name>.yaml`` (``<name>``
-is the incoming file's name) and ``split.json`` records every unit's half.
+Units already named in ``split.json`` keep their half; the new units of a run are given,
+largest first, to the half that keeps the run's two shares alike in their mix of labels (each
+category, compliant, and the total), then single units are moved across while that evens
+them out. Each batch is balanced within itself, so both halves get the same mix of what was
+collected in it, whatever is already there. The messages are appended to
+``dev/<name>.yaml`` or ``test/<name>.yaml`` (``<name>`` is the incoming file's name) and
+``split.json`` records every unit's half.
 
 --half dev puts every incoming unit in dev (for messages that have already been read, so
 they can never be a test half); a unit already in test cannot be forced and is an error.
@@ -84,6 +87,9 @@ def source_unit(source: str) -> str:
     parts = urlsplit(source)
     host = (parts.hostname or source).lower()
     host = re.sub(r"^(www|m|wap|3g|mobile)\.", "", host)
+    if host == "github.com":  # an issue or a file page: the repository is the unit
+        owner_repo = "/".join(parts.path.strip("/").split("/")[:2])
+        return f"github:{owner_repo}"
     for platform in PLATFORM_HOSTS:
         if host == platform or host.endswith("." + platform):
             page = parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
@@ -161,7 +167,6 @@ def assign(
         if halves_named:
             half = halves_named.pop()
             out.update(dict.fromkeys(members, half))
-            halves[half].update(counts(msgs))
         else:
             new.append((root, msgs))
     new.sort(key=lambda item: (-len(item[1]), item[0]))
