@@ -142,7 +142,7 @@ class Concept:
     gaps: tuple[str, ...] = ()
 
 
-def _split_alternatives(entry: str) -> list[str]:
+def split_alternatives(entry: str) -> list[str]:
     """``A | B`` → [A, B]; a ``|`` inside ``{…}`` does not split."""
     parts, depth, current = [], 0, ""
     for ch in entry:
@@ -192,7 +192,7 @@ class ConceptLibrary:
         gaps: list[str] = []
         for i, entry in enumerate(concept.spec.terms):
             try:
-                for alternative in _split_alternatives(entry):
+                for alternative in split_alternatives(entry):
                     if GAP in alternative:
                         first, _, second = alternative.partition(GAP)
                         if not (self.expand(first) and self.expand(second)):
@@ -201,9 +201,9 @@ class ConceptLibrary:
                     else:
                         terms.update(self.expand(alternative))
             except TemplateError as exc:
-                raise Where(concept.where.path, concept.where.line, f"{concept.name}.terms[{i}]").error(
-                    str(exc)
-                ) from None
+                raise Where(
+                    concept.where.path, concept.where.line, f"{concept.name}.terms[{i}]"
+                ).error(str(exc)) from None
         self._expanding.discard(concept.name)
         if not terms and not gaps and not concept.spec.patterns:
             raise concept.where.error(f"concept {concept.name!r} has no terms and no patterns")
@@ -225,7 +225,7 @@ class ConceptLibrary:
     def expand(self, template: str) -> set[str]:
         """Every prepared term a template stands for (alternatives, optional parts, concepts)."""
         out: set[str] = set()
-        for alternative in _split_alternatives(template):
+        for alternative in split_alternatives(template):
             units = self._units(alternative)
             count = 1
             for c in units:

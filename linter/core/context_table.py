@@ -6,8 +6,9 @@ between (``window``; 0: anywhere in the scope) and how far it reaches (``clause`
 punctuation and the table's ``terminators``; ``sentence``; ``message``). A pseudo-cue (不得不,
 难道…不会) switches off every cue inside it. Each attribute has values in order: the first is
 the default, and a later value wins over an earlier one set by another cue (可能 + 明天 is
-``possible``). Quotation is the one thing still read by code (:func:`linter.core.cues.quoted_mention`):
-an act a warning quotes (骗子常说“…”) is ``mention: quoted``.
+``possible``). Quotation is the one thing still read by code
+(:func:`linter.core.cues.quoted_mention`): an act a warning quotes (骗子常说“…”) is
+``mention: quoted``.
 
 The attributes are computed once per frame, for its act; a rule states which values it
 allows (``context: {polarity: affirmed, modality: [certain, imminent]}``).
@@ -73,9 +74,7 @@ class ContextTable:
                 raise Where(where.path, where.line, field).error(str(exc)) from None
             self.rows.append(_Row(row, finder))
         breaks = "|".join(re.escape(t) for t in sorted(spec.terminators, key=len, reverse=True))
-        self.clause_break = re.compile(
-            CLAUSE_BREAK.pattern + (f"|{breaks}" if breaks else "")
-        )
+        self.clause_break = re.compile(CLAUSE_BREAK.pattern + (f"|{breaks}" if breaks else ""))
 
     def finders(self) -> list[RoleFinder]:
         return [row.finder for row in self.rows]

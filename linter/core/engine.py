@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .analysis import Analysis, Span, TermIndex, VariantSpeller, analyse
+from .concepts import ConceptLibrary, TemplateError, check_concept_examples
 from .cues import (
     HEDGE_CUES,
     NEGATION_CUES,
@@ -16,7 +17,6 @@ from .cues import (
     quoted_mention,
     scope_region,
 )
-from .concepts import ConceptLibrary, TemplateError, check_concept_examples
 from .edits import applicable, apply_fixes, fix_span
 from .engine_version import engine_version
 from .errors import PackError
@@ -89,6 +89,8 @@ class CompiledRule:
         if self.matcher.outermost_only:
             spans = _outermost(spans)
         exc = self.spec.exceptions
+        # a concept kind's context table decides negation, hedging and quotation itself
+        cue_checks = not self.matcher.decides_context
         kept = []
         for span in spans:
             if any(overlaps_any(scope_region(text, span, sc), found) for sc, found in near):
@@ -96,21 +98,27 @@ class CompiledRule:
             if span[0] == span[1]:
                 kept.append(span)  # an absence or a send time: nothing to negate
                 continue
-            if self.matcher.decides_context:
-                pass  # a concept kind's context table has decided negation, hedge, quotation
-            elif exc.negation and (
-                cue_before(text, span, NEGATION_CUES)
-                or (self.matcher.cues_inside and cue_inside(text, span, NEGATION_CUES))
+            if (
+                cue_checks
+                and exc.negation
+                and (
+                    cue_before(text, span, NEGATION_CUES)
+                    or (self.matcher.cues_inside and cue_inside(text, span, NEGATION_CUES))
+                )
             ):
                 continue
-            elif exc.hedging and (
-                cue_before(text, span, HEDGE_CUES)
-                or (self.matcher.cues_inside and cue_inside(text, span, HEDGE_CUES))
+            if (
+                cue_checks
+                and exc.hedging
+                and (
+                    cue_before(text, span, HEDGE_CUES)
+                    or (self.matcher.cues_inside and cue_inside(text, span, HEDGE_CUES))
+                )
             ):
                 continue
             if self.allow and allowed_by_phrase(text, span, self.allow):
                 continue
-            if exc.mention and not self.matcher.decides_context and quoted_mention(text, span):
+            if cue_checks and exc.mention and quoted_mention(text, span):
                 continue
             if (
                 not exc.in_signature
@@ -299,7 +307,9 @@ class Engine:
         check_concept_examples(self.concepts, self.tokenizer)
         #: changes with anything that can change a decision (see :mod:`linter.core.engine_version`)
         self.version = engine_version(
-            [*(p.sha256 for p in packs), *self.concepts.hashes], user_words, self.options.model_dump(mode="json")
+            [*(p.sha256 for p in packs), *self.concepts.hashes],
+            user_words,
+            self.options.model_dump(mode="json"),
         )
 
     def _selected(self, rule: RuleSpec) -> bool:

@@ -1,4 +1,4 @@
-"""The pack format of the concept kinds: ``frame``, ``phrase`` and the combinators ``all`` / ``any``.
+"""The pack format of the concept kinds: ``frame``, ``phrase``, the combinators ``all``/``any``.
 
 ::
 
@@ -127,9 +127,7 @@ class AnyMatch(_Filtered):
     of: list[SubMatch] = Field(min_length=1)
 
 
-SubMatch = Annotated[
-    FrameMatch | PhraseMatch | AllMatch | AnyMatch, Field(discriminator="kind")
-]
+SubMatch = Annotated[FrameMatch | PhraseMatch | AllMatch | AnyMatch, Field(discriminator="kind")]
 AllMatch.model_rebuild()
 AnyMatch.model_rebuild()
 

@@ -71,6 +71,11 @@ def _in(region: Span, span: Span) -> bool:
     return region[0] <= span[0] and span[1] <= region[1]
 
 
+def _gap(hit: Span, act: Span) -> int:
+    """Characters between a role's words and the act."""
+    return act[0] - hit[1] if hit[1] <= act[0] else max(0, hit[0] - act[1])
+
+
 def _overlap(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -169,8 +174,7 @@ class FrameMatcher(_ConceptKind):
             allowed = (values,) if isinstance(values, str) else tuple(values)
             if attr not in table.attributes:
                 raise TemplateError(
-                    f"context names {attr!r}; the context table has "
-                    + ", ".join(table.attributes)
+                    f"context names {attr!r}; the context table has " + ", ".join(table.attributes)
                 )
             if allowed == ("any",):
                 self.needs.pop(attr, None)
@@ -207,7 +211,7 @@ class FrameMatcher(_ConceptKind):
         table = self.setup.table
         spans: list[Span] = []
         for act in acts:
-            a0, a1 = act.span
+            a0 = act.span[0]
             clause = table.clause(text, act.span)
             sentence = sentence_bounds(text, a0)
             earlier = sentence_bounds(text, sentence[0] - 1)[0] if sentence[0] > 0 else 0
@@ -264,11 +268,9 @@ class FrameMatcher(_ConceptKind):
             ]
             return _nearest(before, lambda h: act[0] - h.span[1])
         if role == "time":
-            return _nearest(
-                [h for h in free if _in(clause, h.span)], lambda h: abs(h.span[0] - act[0])
-            )
+            return _nearest([h for h in free if _in(clause, h.span)], lambda h: _gap(h.span, act))
         # condition: elsewhere in the sentence, or in the sentence before
-        return _nearest([h for h in free if _in(reach, h.span)], lambda h: abs(h.span[0] - act[0]))
+        return _nearest([h for h in free if _in(reach, h.span)], lambda h: _gap(h.span, act))
 
     def _focus(self, filled: dict[str, RoleHit]) -> Span:
         focus = self.spec.focus
@@ -283,9 +285,7 @@ class FrameMatcher(_ConceptKind):
 
 
 def _evidence(text: str, filled: dict[str, RoleHit], settings: dict[str, Setting]) -> Evidence:
-    roles = {
-        role: f"{text[h.span[0] : h.span[1]]} ← {h.template}" for role, h in filled.items()
-    }
+    roles = {role: f"{text[h.span[0] : h.span[1]]} ← {h.template}" for role, h in filled.items()}
     return Evidence(roles, {attr: s.shown() for attr, s in settings.items()})
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import regex
 
 from .analysis import Analysis, Span, present
-from .concepts import GAP, ConceptLibrary, TemplateError
+from .concepts import GAP, ConceptLibrary, TemplateError, split_alternatives
 from .cues import CLAUSE_BREAK, allowed_by_phrase
 
 #: characters between the two parts of an ``A…B`` entry at most
@@ -39,8 +39,10 @@ class RoleFinder:
         self._gaps: list[tuple[frozenset[str], frozenset[str], str]] = []
         compiled = [(regex.compile(p, regex.V1), p) for p in patterns]
         exclusions: list[str] = []
-        expanded = [g for t in templates for g in (library.gaps_of(t) if GAP not in t else ())]
-        for template in [*templates, *expanded]:
+        # an entry's alternatives one by one: 可能 | 保留…权利 is a word and an A…B entry
+        written = [alt for t in templates for alt in split_alternatives(t)]
+        expanded = [g for t in written for g in (library.gaps_of(t) if GAP not in t else ())]
+        for template in [*written, *expanded]:
             if GAP in template:
                 first, _, second = template.partition(GAP)
                 a, b = library.expand(first), library.expand(second)
@@ -89,15 +91,17 @@ class RoleFinder:
             seconds = [s for s, _ in self._aligned(second, analysis)]
             for a, _ in self._aligned(first, analysis):
                 for b in seconds:
-                    if b[0] >= a[1] and b[0] - a[1] <= GAP_REACH:
-                        if not CLAUSE_BREAK.search(text, a[1], b[0]):
-                            found.setdefault((a[0], b[1]), template)
+                    near = b[0] >= a[1] and b[0] - a[1] <= GAP_REACH
+                    if near and not CLAUSE_BREAK.search(text, a[1], b[0]):
+                        found.setdefault((a[0], b[1]), template)
         for pattern, template in self._patterns:
             for m in pattern.finditer(text):
                 if m.end() > m.start():
                     found.setdefault((m.start(), m.end()), template)
         if self.exclusions:
             found = {
-                s: t for s, t in found.items() if not allowed_by_phrase(text, s, list(self.exclusions))
+                s: t
+                for s, t in found.items()
+                if not allowed_by_phrase(text, s, list(self.exclusions))
             }
         return [RoleHit(s, t) for s, t in sorted(found.items())]
