@@ -86,7 +86,8 @@ class _ConceptKind(_Kind):
     #: negation, hedging and quotation are the context table's: the engine's own cue checks
     #: (made for regex spans) do not run on these spans
     decides_context = True
-    outermost_only = False
+    #: of overlapping spans (派人 / 上门 / 派人上门, each an act) keep the outermost
+    outermost_only = True
 
     def __init__(self, spec: Any, setup: ConceptSetup) -> None:
         self.setup = setup
