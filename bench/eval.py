@@ -481,6 +481,17 @@ def below_bounds(result: Evaluation, min_p: float | None, min_r: float | None) -
     return failures
 
 
+def count_trial(engine: Engine, how: str) -> None:
+    """Score ``status: trial`` rules as if active (``count``), or only them (``only``)."""
+    if how == "info":
+        return
+    for rule in engine.all_rules:
+        if rule.spec.status == "trial":
+            rule.severity = rule.spec.severity
+    if how == "only":
+        engine.rules = [r for r in engine.rules if r.spec.status == "trial"]
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument(
@@ -501,6 +512,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     p.add_argument(
         "--no-shipped", action="store_true", help="score only the packs given with --packs"
+    )
+    p.add_argument(
+        "--trial",
+        choices=["info", "count", "only"],
+        default="info",
+        help="trial rules: info as shipped (not counted); count them at their severity; "
+        "or score only them",
     )
     p.add_argument("--json", action="store_true", help="print a JSON document (no message text)")
     p.add_argument("--min-precision", type=float, metavar="P")
@@ -553,6 +571,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"eval: cannot build the engine: {exc}", file=sys.stderr)
         return 2
     load_seconds = time.perf_counter() - started
+    count_trial(engine, args.trial)
     predictions, seconds = predict(engine, messages)
     result = evaluate(predictions, seconds)
     print(render_json(result, load_seconds) if args.json else render_text(result, load_seconds))

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from ..core.models import MessageContext, problem_text
 from ..core.plural import counted
-from ..formats.render import FORMATTERS
+from ..formats.render import FORMATTERS, render_text
 from ..formats.report import FileProblem, Report
 from ..run import check_run
 from ..run.baseline import BaselineError
@@ -60,6 +60,13 @@ def add_check_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], N
     add_common(p)
     p.add_argument("paths", nargs="*", default=[], help="files or folders; - for stdin")
     p.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    p.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="text format: say which words filled each role of a concept rule and which cue "
+        "set each attribute",
+    )
     add_lint_options(p)
     add_input_options(p)
     p.add_argument("--stdin-format", choices=["txt", "jsonl", "csv"], default="txt")
@@ -122,7 +129,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     except BaselineError as exc:
         raise UsageError(str(exc)) from None
     report = result.report
-    rendered = FORMATTERS[args.format](report)
+    if args.format == "text" and args.verbose:
+        rendered = render_text(report, verbose=True)
+    else:
+        rendered = FORMATTERS[args.format](report)
     if args.output:
         args.output.write_text(rendered + "\n", encoding="utf-8")
     else:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.plural import counted
+from ..formats.render import explained
 from ..packs.docs import close_rules, explain_rule, find_rule, rules_listing
 from ..packs.examples import run_rule_examples
 from ..packs.loader import build_engine, pack_files
@@ -62,6 +63,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
         hint = f"did you mean {' or '.join(close)}? " if close else ""
         raise UsageError(f"no rule {args.rule_id!r} ({hint}`msglint rules` lists them)")
     print(explain_rule(rule, args.format, engine.options.lang))
+    if args.text is not None:  # the rule on one message: each finding, explained
+        found = [
+            v for v in engine.lint(args.text, merge=False).violations if v.rule == rule.spec.id
+        ]
+        print("", f"On the text given: {counted(len(found), 'finding')}", sep="\n")
+        for v in found:
+            print(f"  {v.matched!r} at {v.start}-{v.end}")
+            print("\n".join(f"    {line}" for line in explained(v)))
     return EXIT_OK
 
 
@@ -75,6 +84,9 @@ def add_parsers(sub: Any) -> None:
     p = sub.add_parser("explain", help="a rule in full: basis, examples, fix")
     add_common(p)
     p.add_argument("rule_id", help="a rule id (any case) or name, e.g. ZH-THR-001")
+    p.add_argument(
+        "--text", help="also run the rule on this message and explain each finding (roles, context)"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_explain)
 

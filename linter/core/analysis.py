@@ -76,6 +76,8 @@ class Analysis:
     #: block text → its words; a block's words depend on its text alone, so analyses of
     #: texts that share blocks (a message and the same message with one fix) share this
     segments: dict[str, list[str]] = field(default_factory=dict)
+    #: what a matcher found out about its own spans, kept for the finding (frame evidence)
+    notes: dict[object, object] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .analysis import Analysis, Span, TermIndex, VariantSpeller, analyse
+from .concepts import ConceptLibrary, TemplateError, check_concept_examples
 from .cues import (
     HEDGE_CUES,
     NEGATION_CUES,
@@ -21,6 +22,7 @@ from .engine_version import engine_version
 from .errors import PackError
 from .fix_check import ANYWHERE, Reach, Region, still_wrong
 from .fixes import build_fix
+from .frames import CONCEPT_MATCHERS, ConceptSetup
 from .matchers import MATCHER_BY_KIND, Matcher, PackRegex, PatternFinder, normalise_term
 from .merge_findings import merge_findings
 from .models import (
@@ -87,6 +89,8 @@ class CompiledRule:
         if self.matcher.outermost_only:
             spans = _outermost(spans)
         exc = self.spec.exceptions
+        # a concept kind's context table decides negation, hedging and quotation itself
+        cue_checks = not self.matcher.decides_context
         kept = []
         for span in spans:
             if any(overlaps_any(scope_region(text, span, sc), found) for sc, found in near):
@@ -94,19 +98,27 @@ class CompiledRule:
             if span[0] == span[1]:
                 kept.append(span)  # an absence or a send time: nothing to negate
                 continue
-            if exc.negation and (
-                cue_before(text, span, NEGATION_CUES)
-                or (self.matcher.cues_inside and cue_inside(text, span, NEGATION_CUES))
+            if (
+                cue_checks
+                and exc.negation
+                and (
+                    cue_before(text, span, NEGATION_CUES)
+                    or (self.matcher.cues_inside and cue_inside(text, span, NEGATION_CUES))
+                )
             ):
                 continue
-            if exc.hedging and (
-                cue_before(text, span, HEDGE_CUES)
-                or (self.matcher.cues_inside and cue_inside(text, span, HEDGE_CUES))
+            if (
+                cue_checks
+                and exc.hedging
+                and (
+                    cue_before(text, span, HEDGE_CUES)
+                    or (self.matcher.cues_inside and cue_inside(text, span, HEDGE_CUES))
+                )
             ):
                 continue
             if self.allow and allowed_by_phrase(text, span, self.allow):
                 continue
-            if exc.mention and quoted_mention(text, span):
+            if cue_checks and exc.mention and quoted_mention(text, span):
                 continue
             if (
                 not exc.in_signature
@@ -131,31 +143,51 @@ def _outermost(spans: list[Span]) -> list[Span]:
     return sorted(kept)
 
 
-def _term_expander(term_sets: dict[str, list[str]]) -> Callable[[list[str]], list[str]]:
-    def expand(terms: list[str]) -> list[str]:
+@dataclass(frozen=True)
+class _TermExpander:
+    """Expands '@name' term-set references; carries the concepts for the concept kinds."""
+
+    term_sets: dict[str, list[str]]
+    concepts: ConceptSetup | None = None
+
+    def __call__(self, terms: list[str]) -> list[str]:
         out: list[str] = []
         for term in terms:
             if term.startswith("@"):
                 name = term[1:]
-                if name not in term_sets:
+                if name not in self.term_sets:
                     raise KeyError(f"unknown term set {term!r}")
-                out.extend(term_sets[name])
+                out.extend(self.term_sets[name])
             else:
                 out.append(term)
         return out
 
-    return expand
+
+#: every kind of ``match:`` → its matcher
+_MATCHERS = {**MATCHER_BY_KIND, **CONCEPT_MATCHERS}
 
 
-def compile_rule(spec: RuleSpec, pack: LoadedPack, options: EngineOptions) -> CompiledRule:
-    expand = _term_expander(pack.spec.term_sets)
-    matcher = MATCHER_BY_KIND[spec.match.kind](spec.match, expand).configured(options)
+def compile_rule(
+    spec: RuleSpec,
+    pack: LoadedPack,
+    options: EngineOptions,
+    concepts: ConceptSetup | None = None,
+) -> CompiledRule:
+    expand = _TermExpander(pack.spec.term_sets, concepts)
+    try:
+        matcher = _MATCHERS[spec.match.kind](spec.match, expand).configured(options)
+    except TemplateError as exc:
+        raise PackError(pack.path, None, f"{spec.id}.match", str(exc)) from None
     exc = spec.exceptions
+    # a trial rule is reported as info, never blocking, whatever the options say
+    severity = (
+        Severity.info if spec.status == "trial" else options.severity.get(spec.id, spec.severity)
+    )
     return CompiledRule(
         spec=spec,
         pack=pack.spec.pack.name,
         pack_path=pack.path,
-        severity=options.severity.get(spec.id, spec.severity),
+        severity=severity,
         matcher=matcher,
         allow=[normalise_term(a) for a in expand(exc.allow)],
         unless=[ScopedFinder(PatternFinder(u, expand), u.scope) for u in exc.unless],
@@ -230,13 +262,21 @@ class LintOutcome:
 class Engine:
     """Loaded packs, compiled once, shared by every message (and every request)."""
 
-    def __init__(self, packs: list[LoadedPack], options: EngineOptions | None = None) -> None:
+    def __init__(
+        self,
+        packs: list[LoadedPack],
+        options: EngineOptions | None = None,
+        concepts: ConceptLibrary | None = None,
+    ) -> None:
         self.options = options or EngineOptions()
         self.packs = packs
+        #: the concepts shared by all packs (``concepts/*.yaml`` beside them)
+        self.concepts = concepts or ConceptLibrary()
+        setup = ConceptSetup(self.concepts)
         self.all_rules: list[CompiledRule] = []
         for pack in packs:
             for spec in pack.spec.rules:
-                self.all_rules.append(compile_rule(spec, pack, self.options))
+                self.all_rules.append(compile_rule(spec, pack, self.options, setup))
         self._by_id: dict[str, CompiledRule] = {}
         for rule in self.all_rules:
             if (other := self._by_id.setdefault(rule.spec.id, rule)) is not rule:
@@ -263,9 +303,13 @@ class Engine:
         self.speller = VariantSpeller(variants)
         user_words = [normalise_term(w) for p in packs for w in p.spec.user_words]
         self.tokenizer = Tokenizer(user_words)
+        # a concept word jieba cuts apart would never match: fail now, naming it
+        check_concept_examples(self.concepts, self.tokenizer)
         #: changes with anything that can change a decision (see :mod:`linter.core.engine_version`)
         self.version = engine_version(
-            (p.sha256 for p in packs), user_words, self.options.model_dump(mode="json")
+            [*(p.sha256 for p in packs), *self.concepts.hashes],
+            user_words,
+            self.options.model_dump(mode="json"),
         )
 
     def _selected(self, rule: RuleSpec) -> bool:
@@ -307,6 +351,7 @@ class Engine:
             for span in rule.spans_where_applied(analysis):
                 start, end = prepared.to_original(*span)
                 spec = rule.spec
+                evidence = rule.matcher.evidence(analysis, span)
                 out.append(
                     Violation(
                         rule=spec.id,
@@ -325,6 +370,8 @@ class Engine:
                             text,
                             (start, end),
                         ),
+                        roles=evidence.roles if evidence is not None else None,
+                        context=evidence.context if evidence is not None else None,
                     )
                 )
         out.sort(key=lambda v: (v.start, v.end, v.rule))

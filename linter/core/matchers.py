@@ -132,6 +132,9 @@ class Matcher(Protocol):
     #: its spans may lie in a 【signature】 (other kinds' spans there are dropped unless the
     #: rule's exceptions say ``in_signature``)
     sees_signature: bool
+    #: it decides negation, hedging and quotation itself (the concept kinds' context table):
+    #: the engine's own cue checks do not run on its spans
+    decides_context: bool
 
     def find(self, analysis: Analysis) -> list[Span]:
         """Candidate spans in the prepared text, before exceptions."""
@@ -158,6 +161,10 @@ class Matcher(Protocol):
         """This matcher under a deployment's options (most kinds take none: itself)."""
         ...
 
+    def evidence(self, analysis: Analysis, span: Span) -> Any:
+        """What it found out about a span it returned (roles, context), or None."""
+        ...
+
 
 class _Kind:
     """What most kinds answer; each class overrides what it does differently."""
@@ -165,6 +172,10 @@ class _Kind:
     cues_inside = False
     outermost_only = True
     sees_signature = False
+    decides_context = False
+
+    def evidence(self, analysis: Analysis, span: Span) -> Any:
+        return None
 
     def finders(self) -> Iterable[PatternFinder]:
         return ()

@@ -191,6 +191,10 @@ class Violation(BaseModel):
     column: int | None = None
     fix: Fix | None = None
     matches: list[RuleMatch] = Field(default_factory=list)
+    #: a concept rule's roles: role → the words that filled it ← the template that found them
+    roles: dict[str, str] | None = None
+    #: a concept rule's context: attribute → value (the cue that set it, or "no cue")
+    context: dict[str, str] | None = None
     #: the violations merged into this one, each as its rule found it (not serialised)
     _parts: tuple[Violation, ...] = PrivateAttr(default=())
 

@@ -21,6 +21,7 @@ from typing import Annotated, Literal, get_args
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .frame_spec import AllMatch, AnyMatch, FrameMatch, PhraseMatch
 from .models import Applicability, Category, Channel, MessageContext, Recipient, Severity
 from .script import script_of
 
@@ -124,7 +125,16 @@ class SignatureMatch(_Strict):
 
 
 Match = Annotated[
-    TermsMatch | RegexMatch | NearMatch | RequiredMatch | SendTimeMatch | SignatureMatch,
+    TermsMatch
+    | RegexMatch
+    | NearMatch
+    | RequiredMatch
+    | SendTimeMatch
+    | SignatureMatch
+    | FrameMatch
+    | PhraseMatch
+    | AllMatch
+    | AnyMatch,
     Field(discriminator="kind"),
 ]
 
@@ -238,6 +248,9 @@ class RuleSpec(_Strict):
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
     fix: FixSpec
     examples: Examples
+    #: trial: reported as info, never blocking, until it has been run over the dev sets and
+    #: the ordinary-SMS corpus; active: at its severity
+    status: Literal["active", "trial"] = "active"
 
     @model_validator(mode="after")
     def _fixed_examples(self) -> RuleSpec:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from ..core.edits import fix_span
 from ..core.merge_findings import also_matched
+from ..core.models import Violation
 from ..core.plural import counted
 from .github import render_github
 from .junit import render_junit
@@ -38,7 +39,19 @@ def _where(m: MessageReport, line: int | None, column: int | None) -> str:
     return f"{source}:{line}:{column}"
 
 
-def render_text(report: Report) -> str:
+def explained(v: Violation) -> list[str]:
+    """A concept rule's finding, explained: which words filled which role, which cue set
+    which attribute (nothing for other findings)."""
+    out: list[str] = []
+    if v.roles:
+        out.append("roles: " + "; ".join(f"{role} {words}" for role, words in v.roles.items()))
+    if v.context:
+        out.append("context: " + "; ".join(f"{a} {value}" for a, value in v.context.items()))
+    return out
+
+
+def render_text(report: Report, verbose: bool = False) -> str:
+    """The findings for a person; ``verbose`` adds what explains a concept rule's finding."""
     out: list[str] = []
     for m in report.messages:
         for v in m.violations:
@@ -52,6 +65,8 @@ def render_text(report: Report) -> str:
             line, carets = _marked_line(m.text, v.start, v.end)
             out.append(f"    | {line}")
             out.append(f"    | {carets}")
+            if verbose:
+                out.extend(f"    {line}" for line in explained(v))
             if v.fix is not None:
                 fix = v.fix
                 if fix.replacement is not None:

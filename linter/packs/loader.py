@@ -30,7 +30,14 @@ def pack_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix in (".yaml", ".yml")
+                    and "concepts" not in p.relative_to(path).parts[:-1]  # concept files
+                )
+            )
         else:
             files.append(path)
     return files
@@ -119,5 +126,8 @@ def build_engine(
     shipped: bool = True,
 ) -> Engine:
     """The shipped zh-CN packs plus any extra pack files or folders, compiled."""
+    from .concept_loader import load_concepts  # it reads YAML with this module's helpers
+
     paths = ([shipped_pack_dir()] if shipped else []) + list(extra_packs)
-    return Engine([load_pack(p) for p in pack_files(paths)], options)
+    packs = [load_pack(p) for p in pack_files(paths)]
+    return Engine(packs, options, load_concepts(paths))

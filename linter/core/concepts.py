@@ -1,0 +1,373 @@
+"""Concepts: small named lists of plain words, shared by every pack.
+
+A compliance officer edits them (``rules/zh-CN/concepts/*.yaml``); rules name them. An
+entry is a word or a small template::
+
+    家人 | 家里人 | 亲属          alternatives
+    {你}的?{家人}                 any entry of 你, an optional 的, any entry of 家人
+    {你}?的?{住处}                the concept itself optional too
+
+``X?`` makes the character (or ``{concept}``) before it optional; ``|`` at the top level of an
+entry separates alternatives. Templates expand into plain terms, which join the engine's one
+Aho-Corasick automaton and are kept only on jieba token boundaries. A concept may also have
+``patterns``: short regexes for token-level things no list can hold (``\\d+小时内``).
+
+The file format is checked by pydantic (:class:`ConceptFile`); what the words do under jieba
+is checked when an engine is built (:func:`check_concept_examples`): every example must hold an
+entry of its concept on token boundaries, so a word jieba cuts apart fails at load, with the
+tokens shown, instead of silently never matching.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .errors import PackError
+from .prepare import prepare
+from .tokens import Tokenizer
+
+#: a template may expand into at most this many terms (a product of lists grows fast)
+MAX_EXPANSION = 20_000
+#: a concept's regex is for a token-level thing, never a phrase list
+MAX_PATTERN_CHARS = 60
+#: a gap in a cue or phrase template: the parts stand in order, in one clause
+GAP = "…"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Label(_Strict):
+    zh: str = Field(min_length=1)
+    en: str = ""
+
+
+class ConceptSpec(_Strict):
+    """One concept as written in a concept file."""
+
+    label: Label
+    #: entries: words or templates (``{你}的?{家人}``), ``A | B`` for alternatives
+    terms: list[str] = Field(default_factory=list)
+    #: short regexes for what a list cannot hold (``\\d+小时内``); prepared text
+    patterns: list[str] = Field(default_factory=list)
+    #: phrases that contain an entry and make it something else (家人们 as a greeting)
+    exclusions: list[str] = Field(default_factory=list, alias="not")
+    #: texts each holding an entry on jieba token boundaries (checked when an engine is built)
+    examples: list[str] = Field(default_factory=list)
+    #: who may change it (documentation)
+    owner: str = "compliance"
+    note: str = ""
+
+    @field_validator("patterns")
+    @classmethod
+    def _short_regexes(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            if len(p) > MAX_PATTERN_CHARS:
+                raise ValueError(
+                    f"pattern {p!r} is {len(p)} characters; a concept regex holds a "
+                    f"token-level thing (≤ {MAX_PATTERN_CHARS}), words go in 'terms'"
+                )
+            try:
+                regex.compile(p, regex.V1)
+            except regex.error as exc:
+                raise ValueError(f"not a valid regex {p!r}: {exc}") from None
+        return patterns
+
+
+class CueSpec(_Strict):
+    """One row of the context cue table (see :mod:`linter.core.context_table`)."""
+
+    #: words or templates; ``A…B`` for two parts in order in one clause (难道…不会)
+    cue: list[str] = Field(default_factory=list)
+    #: short regexes (``\\d+小时内``)
+    patterns: list[str] = Field(default_factory=list)
+    #: attribute → value this cue gives the frame it reaches (absent for a pseudo-cue)
+    sets: dict[str, str] = Field(default_factory=dict)
+    #: a pseudo-cue: it sets nothing and switches off every cue inside it (不得不 holds 不得)
+    pseudo: bool = False
+    #: where the act may stand from the cue: after it (before), before it (after), or either
+    direction: str = Field(default="forward", pattern=r"^(forward|backward|both)$")
+    #: characters between cue and act at most (within ``scope``)
+    window: int = Field(default=8, ge=0, le=200)
+    #: clause (stops at punctuation and terminators), sentence, or message
+    scope: str = Field(default="clause", pattern=r"^(clause|sentence|message)$")
+    note: str = ""
+
+
+class ContextSpec(_Strict):
+    """The attributes frames have, their values (the first is the default, later ones win
+    over earlier ones), and the words that end a cue's reach."""
+
+    attributes: dict[str, list[str]]
+    terminators: list[str] = Field(default_factory=list)
+    cues: list[CueSpec] = Field(default_factory=list)
+
+
+class ConceptFile(_Strict):
+    """A file of ``concepts/``: concepts, or the context cue table, or both."""
+
+    concepts: dict[str, ConceptSpec] = Field(default_factory=dict)
+    context: ContextSpec | None = None
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where something was written: for errors that name file, line and field."""
+
+    path: str
+    line: int | None
+    field: str
+
+    def error(self, reason: str) -> PackError:
+        return PackError(self.path, self.line, self.field, reason)
+
+
+@dataclass
+class Concept:
+    name: str
+    spec: ConceptSpec
+    where: Where
+    #: where each example and each exclusion was written
+    example_where: list[Where] = field(default_factory=list)
+    #: every entry expanded and prepared (simplified, half width, lower case)
+    terms: frozenset[str] = frozenset()
+    exclusions: tuple[str, ...] = ()
+    #: ``A…B`` entries: both parts in order in one clause (found by the role finder)
+    gaps: tuple[str, ...] = ()
+
+
+def split_alternatives(entry: str) -> list[str]:
+    """``A | B`` → [A, B]; a ``|`` inside ``{…}`` does not split."""
+    parts, depth, current = [], 0, ""
+    for ch in entry:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [p.strip() for p in parts if p.strip()]
+
+
+class TemplateError(ValueError):
+    pass
+
+
+class ConceptLibrary:
+    """Every concept of the loaded concept files, and the context cue table."""
+
+    def __init__(
+        self,
+        concepts: dict[str, Concept] | None = None,
+        context: ContextSpec | None = None,
+        context_where: Where | None = None,
+        hashes: Iterable[str] = (),
+    ) -> None:
+        self.concepts: dict[str, Concept] = concepts or {}
+        self.context = context
+        self.context_where = context_where
+        #: the sha256 of each concept file (part of the engine's version)
+        self.hashes = tuple(hashes)
+        self._expanding: set[str] = set()
+        for concept in self.concepts.values():
+            self._resolve(concept)
+
+    def _resolve(self, concept: Concept) -> None:
+        if concept.terms:
+            return
+        if concept.name in self._expanding:
+            raise concept.where.error(f"concept {concept.name!r} refers to itself")
+        self._expanding.add(concept.name)
+        terms: set[str] = set()
+        gaps: list[str] = []
+        for i, entry in enumerate(concept.spec.terms):
+            try:
+                for alternative in split_alternatives(entry):
+                    if GAP in alternative:
+                        first, _, second = alternative.partition(GAP)
+                        if not (self.expand(first) and self.expand(second)):
+                            raise TemplateError(f"{alternative!r}: both sides of {GAP} need words")
+                        gaps.append(alternative)
+                    else:
+                        terms.update(self.expand(alternative))
+            except TemplateError as exc:
+                raise Where(
+                    concept.where.path, concept.where.line, f"{concept.name}.terms[{i}]"
+                ).error(str(exc)) from None
+        self._expanding.discard(concept.name)
+        if not terms and not gaps and not concept.spec.patterns:
+            raise concept.where.error(f"concept {concept.name!r} has no terms and no patterns")
+        concept.terms = frozenset(terms)
+        concept.gaps = tuple(gaps)
+        concept.exclusions = tuple(prepare(x).text for x in concept.spec.exclusions)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.concepts
+
+    def get(self, name: str) -> Concept:
+        concept = self.concepts.get(name)
+        if concept is None:
+            known = ", ".join(sorted(self.concepts)) or "none loaded"
+            raise TemplateError(f"unknown concept {{{name}}} (known: {known})")
+        self._resolve(concept)
+        return concept
+
+    def expand(self, template: str) -> set[str]:
+        """Every prepared term a template stands for (alternatives, optional parts, concepts)."""
+        out: set[str] = set()
+        for alternative in split_alternatives(template):
+            units = self._units(alternative)
+            count = 1
+            for c in units:
+                count *= len(c)
+                if count > MAX_EXPANSION:
+                    raise TemplateError(
+                        f"{template!r} expands into more than {MAX_EXPANSION} terms; split it"
+                    )
+            for combo in itertools.product(*units):
+                term = prepare("".join(combo)).text
+                if term:
+                    out.add(term)
+        return out
+
+    def _units(self, text: str) -> list[list[str]]:
+        """A template as a sequence of choices (each a list of strings)."""
+        units: list[list[str]] = []
+        i = 0
+        while i < len(text):
+            ch = text[i]
+            if ch == "{":
+                end = text.find("}", i)
+                if end < 0:
+                    raise TemplateError(f"{text!r}: '{{' without '}}'")
+                name = text[i + 1 : end].strip()
+                concept = self.get(name)
+                if concept.spec.patterns:
+                    raise TemplateError(
+                        f"{{{name}}} has patterns, which cannot be joined into a template; "
+                        "name it alone in a role"
+                    )
+                units.append(sorted(concept.terms))
+                i = end + 1
+            elif ch == "?":
+                if not units:
+                    raise TemplateError(f"{text!r}: '?' with nothing before it")
+                units[-1] = [*units[-1], ""] if "" not in units[-1] else units[-1]
+                i += 1
+            elif ch in "}|":
+                raise TemplateError(f"{text!r}: stray {ch!r}")
+            elif ch.isspace():
+                i += 1
+            else:
+                units.append([ch])
+                i += 1
+        return units
+
+    def patterns_of(self, template: str) -> list[str]:
+        """The regexes of a template that is one ``{concept}`` with patterns, else none."""
+        name = template.strip()
+        if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
+            return list(self.get(name[1:-1].strip()).spec.patterns)
+        return []
+
+    def gaps_of(self, template: str) -> list[str]:
+        """The ``A…B`` entries of a template that is one ``{concept}``, else none."""
+        name = template.strip()
+        if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
+            return list(self.get(name[1:-1].strip()).gaps)
+        return []
+
+    def exclusions_of(self, template: str) -> tuple[str, ...]:
+        """The exclusions of every concept a template names."""
+        out: list[str] = []
+        for name in regex.findall(r"\{([^{}]+)\}", template):
+            out.extend(self.get(name.strip()).exclusions)
+        return tuple(out)
+
+
+def _boundaries(tokenizer: Tokenizer, text: str) -> tuple[set[int], list[str]]:
+    tokens = tokenizer.tokenize(text)
+    bounds = {t.start for t in tokens} | {t.end for t in tokens}
+    return bounds, [t.text for t in tokens]
+
+
+def _gap_in(library: ConceptLibrary, entry: str, text: str, bounds: set[int]) -> bool:
+    first, _, second = entry.partition(GAP)
+    starts = [
+        i + len(a)
+        for a in library.expand(first)
+        for i in _occurrences(text, a)
+        if i in bounds and i + len(a) in bounds
+    ]
+    return any(
+        j >= end and j in bounds and j + len(b) in bounds
+        for b in library.expand(second)
+        for j in _occurrences(text, b)
+        for end in starts
+    )
+
+
+def _occurrences(text: str, term: str) -> list[int]:
+    out, i = [], text.find(term)
+    while i >= 0:
+        out.append(i)
+        i = text.find(term, i + 1)
+    return out
+
+
+def check_concept_examples(library: ConceptLibrary, tokenizer: Tokenizer) -> None:
+    """Every example of every concept holds one of its entries on jieba token boundaries, and
+    every exclusion holds an entry (else it excludes nothing). Raises :class:`PackError`
+    naming the file, line and field, with jieba's tokens."""
+    for concept in library.concepts.values():
+        spec = concept.spec
+        compiled = [regex.compile(p, regex.V1) for p in spec.patterns]
+        for i, example in enumerate(spec.examples):
+            text = prepare(example).text
+            bounds, tokens = _boundaries(tokenizer, text)
+            found_any = False
+            aligned = False
+            for term in concept.terms:
+                start = text.find(term)
+                while start >= 0:
+                    found_any = True
+                    if start in bounds and start + len(term) in bounds:
+                        aligned = True
+                        break
+                    start = text.find(term, start + 1)
+                if aligned:
+                    break
+            if not aligned and any(p.search(text) for p in compiled):
+                aligned = True
+            if not aligned and any(_gap_in(library, g, text, bounds) for g in concept.gaps):
+                aligned = True
+            if aligned:
+                continue
+            where = concept.example_where[i] if i < len(concept.example_where) else concept.where
+            shown = "/".join(tokens)
+            if found_any:
+                reason = (
+                    f"example {example!r} holds an entry of {concept.name} only across jieba "
+                    f"tokens ({shown}); add the word to the pack's user_words or write the "
+                    "entry as jieba cuts it"
+                )
+            else:
+                reason = f"example {example!r} holds no entry of {concept.name} (jieba: {shown})"
+            raise where.error(reason)
+        for i, exclusion in enumerate(concept.exclusions):
+            if not any(term in exclusion for term in concept.terms):
+                where = Where(concept.where.path, concept.where.line, f"{concept.name}.not[{i}]")
+                raise where.error(
+                    f"exclusion {spec.exclusions[i]!r} holds no entry of {concept.name}, so it "
+                    "excludes nothing"
+                )
