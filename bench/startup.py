@@ -1,0 +1,153 @@
+"""What one ``msglint check -`` on one message costs, as a whole process, and where it goes.
+
+    python bench/startup.py [--runs 11] [--breakdown-runs 5] [--root DIR]
+
+Wall: the median (and min, max) of ``--runs`` whole runs of the venv's ``msglint check -``
+with one message on stdin: process start, imports, jieba, packs, the lint, the report.
+``--root`` runs another checkout's CLI instead (``python -c`` with that checkout first on
+``sys.path``, under this venv), e.g. ``git archive <commit> | tar -x -C /tmp/before``, so a
+before/after pair can be taken close together (the machine is shared and noisy).
+
+Breakdown: in fresh processes (cold, like the CLI), the median seconds of each phase of
+what the CLI does: importing the CLI's modules, building jieba's dictionary, loading the
+packs (YAML and validation), building the engine, and the first lint. Inside those
+phases, time spent in regex compilation, in deriving anchors/character sets/widths from
+regex syntax (``regex_prefilter``) and in copying jieba's dictionary for the packs' user
+words is measured apart (a phase's own figure excludes them), wherever it happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MESSAGE = "张先生，您的借款已逾期30天，再不还钱我们就上门找你家人，还会爆你通讯录。"
+
+# Runs in a fresh interpreter: ``python -c CHILD root message``; prints one JSON line.
+CHILD = r"""
+import json, sys, time
+root, message = sys.argv[1], sys.argv[2]
+sys.path.insert(0, root)
+t0 = time.perf_counter()
+import linter.cli.main  # everything `msglint` imports before it parses its arguments
+t_import = time.perf_counter()
+import regex
+subtotals = {"regex compile": 0.0, "anchor analysis": 0.0, "tokenizer copy": 0.0}
+
+def timed(fn, key):
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            subtotals[key] += time.perf_counter() - start
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+regex.compile = timed(regex.compile, "regex compile")
+names = {
+    "anchor analysis": ("required_literals", "required_sets", "max_match_width", "sample_cost"),
+    "tokenizer copy": ("_with_words",),
+}
+originals = {}
+for mod_name, mod in list(sys.modules.items()):
+    if not mod_name.startswith("linter"):
+        continue
+    for key, fns in names.items():
+        for fn_name in fns:
+            fn = getattr(mod, fn_name, None)
+            if callable(fn):
+                originals.setdefault((key, fn_name), fn)
+for mod_name, mod in list(sys.modules.items()):
+    if not mod_name.startswith("linter"):
+        continue
+    for (key, fn_name), fn in originals.items():
+        if getattr(mod, fn_name, None) is fn:
+            setattr(mod, fn_name, timed(fn, key))
+
+phases = {"import": t_import - t0}
+
+def phase(name, fn):
+    before = dict(subtotals)
+    start = time.perf_counter()
+    out = fn()
+    spent = time.perf_counter() - start
+    inner = sum(subtotals[k] - before[k] for k in subtotals)
+    phases[name] = spent - inner
+    return out
+
+from linter.core import tokens
+from linter.core.engine import Engine
+from linter.packs.loader import load_pack, pack_files, shipped_pack_dir
+
+phase("jieba init", tokens.Tokenizer._base_jieba)
+packs = phase("pack load", lambda: [load_pack(p) for p in pack_files([shipped_pack_dir()])])
+engine = phase("engine build", lambda: Engine(packs))
+phase("first lint", lambda: engine.lint(message))
+print(json.dumps({**phases, **subtotals}))
+"""
+
+
+def _cli(root: Path | None) -> list[str]:
+    if root is None:
+        return [str(Path(sys.executable).parent / "msglint")]
+    code = (
+        f"import sys; sys.path.insert(0, {str(root)!r}); "
+        "from linter.cli.main import main; sys.exit(main())"
+    )
+    return [sys.executable, "-c", code]
+
+
+def wall(root: Path | None, runs: int) -> list[float]:
+    times = []
+    cmd = [*_cli(root), "check", "-"]
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, input=MESSAGE, capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - start)
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"msglint check failed ({proc.returncode}): {proc.stderr.strip()}")
+    return times
+
+
+def breakdown(root: Path, runs: int) -> dict[str, float]:
+    rows: list[dict[str, float]] = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(root), MESSAGE],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--breakdown-runs", type=int, default=5)
+    parser.add_argument("--root", type=Path, help="checkout whose CLI to time (default: this)")
+    args = parser.parse_args()
+    root = args.root.resolve() if args.root else None
+    times = wall(root, args.runs)
+    print(f"msglint check - (one message), {args.runs} runs, checkout {root or ROOT}")
+    print(
+        f"  wall: median {statistics.median(times):.3f} s  "
+        f"(min {min(times):.3f}, max {max(times):.3f})"
+    )
+    parts = breakdown(root or ROOT, args.breakdown_runs)
+    print(f"breakdown (median of {args.breakdown_runs} fresh processes, seconds):")
+    for key, value in parts.items():
+        print(f"  {key:<16} {value:.3f}")
+    print(f"  {'sum':<16} {sum(parts.values()):.3f}")
+
+
+if __name__ == "__main__":
+    main()
