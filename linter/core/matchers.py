@@ -10,8 +10,10 @@ from __future__ import annotations
 import re as stdlib_re
 from collections.abc import Callable, Iterable
 from datetime import time
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Protocol
+
+import regex
 
 from .analysis import Analysis, Span, present
 from .errors import RuleTimeout
@@ -19,7 +21,7 @@ from .fix_check import ANYWHERE, Reach
 from .models import DEFAULT_TIMEZONE, zone
 from .options import EngineOptions
 from .prepare import SLOT, prepare
-from .regex_prefilter import max_match_width, required_sets
+from .regex_width import max_match_width
 from .rule_spec import (
     NearMatch,
     Pattern,
@@ -41,21 +43,29 @@ def normalise_term(term: str) -> str:
 
 
 class PackRegex:
-    """A pack pattern, compiled once, run with a timeout, skipped when it cannot match."""
+    """A pack pattern, compiled on its first run, skipped when it cannot match.
 
-    def __init__(self, pattern: str) -> None:
-        self.compiled = compile_pack_regex(pattern)
-        #: any match contains a character of each of these sets (empty: no shortcut known)
-        self.required = required_sets(pattern)
+    Which messages it can match is what the pack declares, never derived from the pattern:
+    ``anchors`` (the pack's ``anchors:``, checked when the pack loads and proved sound in
+    CI) are strings one of which every match contains; without them the regex always runs.
+    """
+
+    def __init__(self, pattern: str, anchors: Iterable[str] | None = None) -> None:
+        self.pattern = pattern
         #: any match contains one of these strings; they join the engine's term automaton
-        #: (chosen by the engine, which knows how common each candidate is)
-        self.anchors: frozenset[str] | None = None
-        #: the longest text one match can cover (None: unbounded or unknown)
-        self.max_width = max_match_width(pattern)
+        self.anchors: frozenset[str] | None = (
+            None if anchors is None else frozenset(normalise_term(a) for a in anchors) - {""}
+        )
 
-    @property
-    def pattern(self) -> str:
-        return self.compiled.pattern
+    @cached_property
+    def compiled(self) -> regex.Pattern[str]:
+        """Compiled the first time a message may match it (most never run in a process)."""
+        return compile_pack_regex(self.pattern)
+
+    @cached_property
+    def max_width(self) -> int | None:
+        """The longest text one match can cover (None: unbounded or unknown)."""
+        return max_match_width(self.pattern)
 
     def _start(self, analysis: Analysis) -> int | None:
         """Where the search may start (None: this regex cannot match the message).
@@ -77,9 +87,6 @@ class PackRegex:
         start = self._start(analysis)
         if start is None:
             return []
-        chars = analysis.chars
-        if any(need.isdisjoint(chars) for need in self.required):
-            return []
         try:
             return [
                 (m.start(), m.end())
@@ -89,7 +96,7 @@ class PackRegex:
                 if m.end() > m.start()
             ]
         except TimeoutError:
-            raise RuleTimeout(self.compiled.pattern) from None
+            raise RuleTimeout(self.pattern) from None
 
 
 class PatternFinder:
@@ -98,7 +105,7 @@ class PatternFinder:
     def __init__(self, spec: Pattern, expand: Callable[[list[str]], list[str]]) -> None:
         self.terms = sorted({normalise_term(t) for t in expand(spec.terms)} - {""})
         self._term_set = frozenset(self.terms)
-        self.regex = PackRegex(spec.pattern) if spec.pattern else None
+        self.regex = PackRegex(spec.pattern, spec.anchors) if spec.pattern else None
         self.token_aligned = spec.boundary == "token"
 
     def triggers(self) -> frozenset[str] | None:
@@ -142,16 +149,16 @@ class Matcher(Protocol):
         ...
 
     def regexes(self) -> Iterable[PackRegex]:
-        """Every pack regex it runs (the engine chooses their anchors)."""
+        """Every pack regex it runs (their declared anchors join the term automaton)."""
         ...
 
     def triggers(self) -> frozenset[str] | None:
         """Strings one of which must be among the term hits for it to find anything (None:
-        it always runs). Asked after the regex anchors are chosen."""
+        it always runs)."""
         ...
 
     def reach(self) -> Reach:
-        """Where its spans can lie (see :mod:`linter.core.fix_check`), after the anchors."""
+        """Where its spans can lie (see :mod:`linter.core.fix_check`)."""
         ...
 
     def configured(self, options: EngineOptions) -> Matcher:
@@ -213,7 +220,7 @@ class TermsMatcher(_Kind):
 
 class RegexMatcher(_Kind):
     def __init__(self, spec: RegexMatch, expand: Callable[[list[str]], list[str]]) -> None:
-        self.regex = PackRegex(spec.pattern)
+        self.regex = PackRegex(spec.pattern, spec.anchors)
 
     def find(self, analysis: Analysis) -> list[Span]:
         return self.regex.find(analysis)

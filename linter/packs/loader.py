@@ -15,7 +15,7 @@ from ..core.engine import Engine
 from ..core.errors import PackError
 from ..core.models import problem_text
 from ..core.options import EngineOptions
-from ..core.rule_spec import MATCH_KINDS, LoadedPack, PackSpec
+from ..core.rule_spec import LAZY_REGEX, MATCH_KINDS, LoadedPack, PackSpec
 
 
 def shipped_pack_dir() -> Path:
@@ -77,7 +77,10 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=_FastLoader)
 
 
-def load_pack(path: Path) -> LoadedPack:
+def load_pack(path: Path, *, compile_regex: bool = True) -> LoadedPack:
+    """A pack file, validated. ``compile_regex=False`` leaves compiling its patterns to
+    their first run: for the shipped packs, whose every pattern CI compiles (a user's pack
+    is compiled here, so a bad pattern is an error with its line before any message)."""
     shown = str(path)
     try:
         raw = path.read_bytes()
@@ -95,7 +98,7 @@ def load_pack(path: Path) -> LoadedPack:
     if not isinstance(data, dict):
         raise PackError(shown, 1, "", "a pack is a mapping with 'pack' and 'rules'")
     try:
-        spec = PackSpec.model_validate(data)
+        spec = PackSpec.model_validate(data, context=None if compile_regex else LAZY_REGEX)
     except ValidationError as exc:
         first = exc.errors()[0]
         node = _node_at(_compose(text), tuple(first["loc"]))
@@ -119,5 +122,7 @@ def build_engine(
     shipped: bool = True,
 ) -> Engine:
     """The shipped zh-CN packs plus any extra pack files or folders, compiled."""
-    paths = ([shipped_pack_dir()] if shipped else []) + list(extra_packs)
-    return Engine([load_pack(p) for p in pack_files(paths)], options)
+    shipped_files = pack_files([shipped_pack_dir()]) if shipped else []
+    packs = [load_pack(p, compile_regex=False) for p in shipped_files]
+    packs += [load_pack(p) for p in pack_files(list(extra_packs))]
+    return Engine(packs, options)
