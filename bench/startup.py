@@ -2,7 +2,8 @@
 
     python bench/startup.py [--runs 11] [--breakdown-runs 5] [--root DIR]
 
-Wall: the median (and min, max) of ``--runs`` whole runs of the venv's ``msglint check -``
+Wall: the median (and min, max) of ``--runs`` whole runs, and the median CPU time (user +
+system, less disturbed by a busy machine than wall time) of the venv's ``msglint check -``
 with one message on stdin: process start, imports, jieba, packs, the lint, the report.
 ``--root`` runs another checkout's CLI instead (``python -c`` with that checkout first on
 ``sys.path``, under this venv), e.g. ``git archive <commit> | tar -x -C /tmp/before``, so a
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -27,7 +29,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MESSAGE = "张先生，您的借款已逾期30天，再不还钱我们就上门找你家人，还会爆你通讯录。"
+#: a threat (its rules' large patterns compile on first use) and an ordinary reminder
+MESSAGES = {
+    "threat": "张先生，您的借款已逾期30天，再不还钱我们就上门找你家人，还会爆你通讯录。",
+    "reminder": "【招商银行】尊敬的客户，您的信用卡本期账单已出，请于10日前按时还款。",
+}
 
 # Runs in a fresh interpreter: ``python -c CHILD root message``; prints one JSON line.
 CHILD = r"""
@@ -86,8 +92,13 @@ from linter.core import tokens
 from linter.core.engine import Engine
 from linter.packs.loader import load_pack, pack_files, shipped_pack_dir
 
-phase("jieba init", tokens.Tokenizer._base_jieba)
-packs = phase("pack load", lambda: [load_pack(p) for p in pack_files([shipped_pack_dir()])])
+phase("jieba init", getattr(tokens.Tokenizer, "_base_jieba", None) or tokens._Shards.default)
+import inspect
+# as build_engine loads the shipped packs (lazily compiled where the loader can)
+params = inspect.signature(load_pack).parameters
+lazy = {"compile_regex": False} if "compile_regex" in params else {}
+files = pack_files([shipped_pack_dir()])
+packs = phase("pack load", lambda: [load_pack(p, **lazy) for p in files])
 engine = phase("engine build", lambda: Engine(packs))
 phase("first lint", lambda: engine.lint(message))
 print(json.dumps({**phases, **subtotals}))
@@ -104,23 +115,27 @@ def _cli(root: Path | None) -> list[str]:
     return [sys.executable, "-c", code]
 
 
-def wall(root: Path | None, runs: int) -> list[float]:
-    times = []
+def wall(root: Path | None, runs: int, message: str) -> tuple[list[float], list[float]]:
+    """Wall seconds of each run, and CPU seconds (user + system) of each."""
+    times, cpu = [], []
     cmd = [*_cli(root), "check", "-"]
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        proc = subprocess.run(cmd, input=MESSAGE, capture_output=True, text=True, check=False)
+        proc = subprocess.run(cmd, input=message, capture_output=True, text=True, check=False)
         times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if proc.returncode not in (0, 1):
             raise SystemExit(f"msglint check failed ({proc.returncode}): {proc.stderr.strip()}")
-    return times
+    return times, cpu
 
 
-def breakdown(root: Path, runs: int) -> dict[str, float]:
+def breakdown(root: Path, runs: int, message: str) -> dict[str, float]:
     rows: list[dict[str, float]] = []
     for _ in range(runs):
         out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(root), MESSAGE],
+            [sys.executable, "-c", CHILD, str(root), message],
             capture_output=True,
             text=True,
             check=True,
@@ -136,18 +151,20 @@ def main() -> None:
     parser.add_argument("--root", type=Path, help="checkout whose CLI to time (default: this)")
     args = parser.parse_args()
     root = args.root.resolve() if args.root else None
-    times = wall(root, args.runs)
     print(f"msglint check - (one message), {args.runs} runs, checkout {root or ROOT}")
-    print(
-        f"  wall: median {statistics.median(times):.3f} s  "
-        f"(min {min(times):.3f}, max {max(times):.3f})"
-    )
-    parts = breakdown(root or ROOT, args.breakdown_runs)
-    print(f"breakdown (median of {args.breakdown_runs} fresh processes, seconds):")
-    for key, value in parts.items():
-        print(f"  {key:<16} {value:.3f}")
-    print(f"  {'sum':<16} {sum(parts.values()):.3f}")
-
+    for name, message in MESSAGES.items():
+        times, cpu = wall(root, args.runs, message)
+        print(
+            f"  {name:<8}: wall median {statistics.median(times):.3f} s "
+            f"(min {min(times):.3f}, max {max(times):.3f}); "
+            f"CPU median {statistics.median(cpu):.3f} s"
+        )
+    for name, message in MESSAGES.items():
+        parts = breakdown(root or ROOT, args.breakdown_runs, message)
+        print(f"breakdown, {name} (median of {args.breakdown_runs} fresh processes, seconds):")
+        for key, value in parts.items():
+            print(f"  {key:<16} {value:.3f}")
+        print(f"  {'sum':<16} {sum(parts.values()):.3f}")
 
 if __name__ == "__main__":
     main()

@@ -299,8 +299,10 @@ class Engine:
         )
 
     def warm(self) -> None:
-        """Compile every pack regex now (a server's start-up, ``test-rules``), not on its
-        first run; a pattern that does not compile is a :class:`PackError`."""
+        """Compile every pack regex and load all of jieba's dictionary now (a server's
+        start-up, ``test-rules``), not on first use; a pattern that does not compile is a
+        :class:`PackError`."""
+        self.tokenizer.load_all()
         for rule in self.all_rules:
             for rx in _pack_regexes(rule):
                 try:
