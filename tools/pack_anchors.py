@@ -48,8 +48,9 @@ def example_cost(files: list[Path]) -> object:
 
 
 def derived_anchors(pattern: str, cost: object) -> list[str] | None:
+    """The anchors as the engine reads them: in prepared form (“ as ", lower case …)."""
     found = required_literals(pattern, cost)  # type: ignore[arg-type]
-    return None if found is None else sorted(found)
+    return None if found is None else sorted({normalise_term(a) for a in found} - {""})
 
 
 def pattern_nodes(root: yaml.Node) -> Iterator[tuple[yaml.MappingNode, yaml.Node, yaml.Node]]:

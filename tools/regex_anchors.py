@@ -21,6 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from linter.core.matchers import normalise_term
 from linter.core.regex_width import IGNORECASE as _IGNORECASE
 from linter.core.regex_width import parse_loosely as _parse_loosely
 from linter.core.regex_width import sre_constants
@@ -296,3 +297,24 @@ def required_chars(pattern: str) -> Needs:
     """The tightest single set of :func:`required_sets`; None when nothing is known."""
     sets = required_sets(pattern)
     return sets[0] if sets else None
+
+
+def anchors_proved(pattern: str, declared: frozenset[str]) -> bool:
+    """Is every match of ``pattern`` sure to contain one of ``declared``?
+
+    The analysis is run with a cost that makes a declared anchor free, a string that
+    contains one nearly free, and any other string dear: at every choice it takes the set
+    of strings most covered by the declared ones. If the set it ends with is wholly
+    covered, every match contains a string of it, hence a declared anchor. A branch added
+    without one leaves a string uncovered: not proved. Strings are compared in prepared
+    form, the engine's form of anchors and messages alike.
+    """
+
+    def cost(anchor: str) -> float:
+        seen = normalise_term(anchor)  # as the engine reads anchors and messages
+        if seen in declared:
+            return 0.0
+        return 0.001 if any(d in seen for d in declared) else 1.0
+
+    found = required_literals(pattern, cost)
+    return found is not None and all(cost(a) < 1.0 for a in found)

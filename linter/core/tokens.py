@@ -124,10 +124,11 @@ def _with_words(shards: _Shards, words: list[str]) -> jieba.Tokenizer:
 class _Shards:
     """jieba's main dictionary (words and prefixes → frequency), by first character.
 
-    Built from jieba's dictionary once and kept in a cache file beside jieba's own (in the
-    temporary folder), named after jieba's version and the dictionary's size and time: an
-    index of characters, then each character's entries as a marshal blob read on demand.
-    Where no cache can be written, it is built in memory.
+    Built from jieba's dictionary once and kept in a cache file in the user's cache folder
+    (``$XDG_CACHE_HOME/msglint``, else ``~/.cache/msglint``, else the temporary folder),
+    named after jieba's version and the dictionary's size and time: an index of
+    characters, then each character's entries as a marshal blob read on demand. Where no
+    cache can be written, it is built in memory.
     """
 
     _default: _Shards | None = None
@@ -164,7 +165,7 @@ class _Shards:
     def _open(cls, dictionary: Path) -> _Shards:
         stat = dictionary.stat()
         name = f"msglint-jieba-{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}.shards"
-        cache = Path(tempfile.gettempdir()) / name
+        cache = _cache_dir() / name
         try:
             with cache.open("rb") as f:
                 index, total, header = marshal.load(f), marshal.load(f), f.tell()
@@ -194,6 +195,18 @@ class _Shards:
         shards = cls(None, index, total)
         shards._data = body
         return shards
+
+
+def _cache_dir() -> Path:
+    """Where the dictionary's cache lives: the user's own cache folder where it can be made
+    (not a folder every user can write to), else the temporary folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "msglint"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return Path(tempfile.gettempdir())
+    return folder
 
 
 def warm_up() -> None:
