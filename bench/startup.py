@@ -96,7 +96,7 @@ phase("jieba init", getattr(tokens.Tokenizer, "_base_jieba", None) or tokens._Sh
 import inspect
 # as build_engine loads the shipped packs (lazily compiled where the loader can)
 params = inspect.signature(load_pack).parameters
-lazy = {"compile_regex": False} if "compile_regex" in params else {}
+lazy = {"shipped": True} if "shipped" in params else {}
 files = pack_files([shipped_pack_dir()])
 packs = phase("pack load", lambda: [load_pack(p, **lazy) for p in files])
 engine = phase("engine build", lambda: Engine(packs))

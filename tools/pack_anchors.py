@@ -41,7 +41,7 @@ def example_cost(files: list[Path]) -> object:
     """How often a string occurs per example message of these packs."""
     sample = []
     for path in files:
-        for rule in load_pack(path, compile_regex=False).spec.rules:
+        for rule in load_pack(path, shipped=True).spec.rules:
             examples = [*rule.examples.trigger, *rule.examples.passing]
             sample += [normalise_term(ex.text) for ex in examples]
     return sample_cost("\n".join(sample), len(sample))

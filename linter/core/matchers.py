@@ -20,7 +20,7 @@ from .errors import RuleTimeout
 from .fix_check import ANYWHERE, Reach
 from .models import DEFAULT_TIMEZONE, zone
 from .options import EngineOptions
-from .prepare import SLOT, prepare
+from .prepare import SLOT, prepare, to_simplified_phrases
 from .regex_width import max_match_width
 from .rule_spec import (
     NearMatch,
@@ -42,6 +42,18 @@ def normalise_term(term: str) -> str:
     return prepare(term).text
 
 
+def _prepared_forms(strings: list[str]) -> list[str]:
+    """:func:`normalise_term` of each string, in one call when all are in prepared form
+    already (as tools/pack_anchors.py writes anchors): a line break stops every rewrite of
+    :func:`prepare` (a phrase conversion, a dropped separator, a placeholder), so the lines
+    come out unchanged exactly when each one alone would."""
+    joined = "\n".join(strings)
+    # (t2s as a whole too: where a phrase changes length, prepare converts char by char)
+    if normalise_term(joined) == joined and to_simplified_phrases(joined) == joined:
+        return strings
+    return [normalise_term(s) for s in strings]
+
+
 class PackRegex:
     """A pack pattern, compiled on its first run, skipped when it cannot match.
 
@@ -54,7 +66,7 @@ class PackRegex:
         self.pattern = pattern
         #: any match contains one of these strings; they join the engine's term automaton
         self.anchors: frozenset[str] | None = (
-            None if anchors is None else frozenset(normalise_term(a) for a in anchors) - {""}
+            None if anchors is None else frozenset(_prepared_forms(list(anchors))) - {""}
         )
 
     @cached_property

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import logging
 import marshal
-import os
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+
+from .user_cache import cache_dir, write_cache
 
 
 def _import_jieba() -> ModuleType:
@@ -165,7 +165,7 @@ class _Shards:
     def _open(cls, dictionary: Path) -> _Shards:
         stat = dictionary.stat()
         name = f"msglint-jieba-{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}.shards"
-        cache = _cache_dir() / name
+        cache = cache_dir() / name
         try:
             with cache.open("rb") as f:
                 index, total, header = marshal.load(f), marshal.load(f), f.tell()
@@ -185,28 +185,10 @@ class _Shards:
             index[char] = (offset, len(blob))
             offset += len(blob)
         body = b"".join(blobs.values())
-        try:
-            fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".msglint-jieba-")
-            with os.fdopen(fd, "wb") as out:
-                out.write(marshal.dumps(index) + marshal.dumps(total) + body)
-            os.replace(tmp, cache)
-        except OSError:
-            pass  # no cache: this process keeps what it built
+        write_cache(cache, marshal.dumps(index) + marshal.dumps(total) + body)
         shards = cls(None, index, total)
         shards._data = body
         return shards
-
-
-def _cache_dir() -> Path:
-    """Where the dictionary's cache lives: the user's own cache folder where it can be made
-    (not a folder every user can write to), else the temporary folder."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "msglint"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return Path(tempfile.gettempdir())
-    return folder
 
 
 def warm_up() -> None:
