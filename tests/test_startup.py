@@ -66,3 +66,17 @@ def test_spoiled_caches_are_built_again(tmp_path: Path):
     assert again == first and int(first) >= 3
     third = subprocess.run(run, capture_output=True, text=True, check=True, env=env).stdout
     assert third == first
+
+
+def test_shipped_packs_pass_the_checks_start_up_skips():
+    """Start-up trusts msglint's own packs (no compiling, no 'fixed:' or '@set' checks):
+    here they get every check a user's pack gets, compiled patterns included."""
+    from linter.core.rule_spec import compile_pack_regex
+    from linter.packs.loader import load_pack, pack_files, shipped_pack_dir
+
+    compile_pack_regex.cache_clear()
+    files = pack_files([shipped_pack_dir()])
+    assert files
+    for path in files:
+        load_pack(path)  # raises PackError on anything wrong
+    assert compile_pack_regex.cache_info().currsize > 100

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import marshal
+import mmap
 import sys
 import threading
 from collections.abc import Iterable
@@ -126,19 +127,26 @@ class _Shards:
 
     Built from jieba's dictionary once and kept in a cache file in the user's cache folder
     (``$XDG_CACHE_HOME/msglint``, else ``~/.cache/msglint``, else the temporary folder),
-    named after jieba's version and the dictionary's size and time: an index of
-    characters, then each character's entries as a marshal blob read on demand. Where no
+    named after jieba's version and the dictionary's size and time: the length of a
+    header, the header (the dictionary's total and, per character, where its entries lie),
+    then each character's entries as a marshal blob, read (mapped) on demand. Where no
     cache can be written, it is built in memory.
     """
 
     _default: _Shards | None = None
     _lock = threading.Lock()
 
-    def __init__(self, path: Path | None, index: dict[str, tuple[int, int]], total: int) -> None:
-        self._path = path
-        self._index = index
+    def __init__(
+        self, data: bytes | mmap.mmap, start: int, index: dict[str, int], total: int
+    ) -> None:
+        #: jieba's sum of the dictionary's frequencies
         self.total = total
-        self._data: bytes | None = None
+        self._data = data
+        self._start = start
+        #: character → where its blob ends (relative to ``start``); it begins where the
+        #: blob before it ends, in the order of the index
+        self._ends = index
+        self._begins = dict(zip(index, [0, *index.values()], strict=False))
 
     @classmethod
     def default(cls) -> _Shards:
@@ -148,30 +156,27 @@ class _Shards:
             return cls._default
 
     def characters(self) -> list[str]:
-        return list(self._index)
+        return list(self._ends)
 
     def entries(self, char: str) -> dict[str, int]:
         """The dictionary's words and prefixes that start with ``char``."""
-        where = self._index.get(char)
-        if where is None:
+        end = self._ends.get(char)
+        if end is None:
             return {}
-        data = self._data
-        if data is None and self._path is not None:
-            data = self._data = self._path.read_bytes()
-        offset, size = where
-        return marshal.loads(data[offset : offset + size]) if data else {}
+        return marshal.loads(self._data[self._start + self._begins[char] : self._start + end])
 
     @classmethod
     def _open(cls, dictionary: Path) -> _Shards:
         stat = dictionary.stat()
-        name = f"msglint-jieba-{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}.shards"
+        name = f"msglint-jieba2-{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}.shards"
         cache = cache_dir() / name
         try:
             with cache.open("rb") as f:
-                index, total, header = marshal.load(f), marshal.load(f), f.tell()
-            end = max((o + n for o, n in index.values()), default=0)
-            if cache.stat().st_size == header + end:  # else cut short: build it again
-                return cls(cache, {c: (header + o, n) for c, (o, n) in index.items()}, total)
+                data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            size = int.from_bytes(data[:8], "little")
+            total, index = marshal.loads(data[8 : 8 + size])
+            if len(data) == 8 + size + (max(index.values()) if index else 0):  # else cut short
+                return cls(data, 8 + size, index, total)
         except (OSError, EOFError, ValueError, TypeError, AttributeError):
             pass
         with dictionary.open("rb") as f:
@@ -180,15 +185,14 @@ class _Shards:
         for word, count in freq.items():
             by_char.setdefault(word[0], {})[word] = count
         blobs = {c: marshal.dumps(d) for c, d in by_char.items()}
-        index, offset = {}, 0
+        ends, offset = {}, 0
         for char, blob in blobs.items():
-            index[char] = (offset, len(blob))
             offset += len(blob)
+            ends[char] = offset
+        header = marshal.dumps((total, ends))
         body = b"".join(blobs.values())
-        write_cache(cache, marshal.dumps(index) + marshal.dumps(total) + body)
-        shards = cls(None, index, total)
-        shards._data = body
-        return shards
+        write_cache(cache, len(header).to_bytes(8, "little") + header + body)
+        return cls(body, 0, ends, total)
 
 
 def warm_up() -> None:
