@@ -35,6 +35,8 @@ from .rule_spec import (
 
 #: No regex of any pack may run longer than this on one message.
 REGEX_TIMEOUT_SECONDS = 0.05
+#: a regex whose first anchor is this near the start scans from the start
+_SCAN_FROM_START = 64
 
 
 def normalise_term(term: str) -> str:
@@ -83,16 +85,17 @@ class PackRegex:
         """Where the search may start (None: this regex cannot match the message).
 
         A match contains one of the anchors, so it starts at most ``max_width`` characters
-        before the first anchor found; nothing before that needs scanning.
+        before the first anchor found; nothing before that needs scanning. Near the start
+        of the text that saves nothing worth parsing the pattern for its width.
         """
         if self.anchors is None:
             return 0
         hits = analysis.term_hits
         if hits.keys().isdisjoint(self.anchors):  # in C: ~10x faster than walking either
             return None
-        if self.max_width is None:
-            return 0
         first = min(hits[a][0][0] for a in present(self.anchors, hits))
+        if first <= _SCAN_FROM_START or self.max_width is None:
+            return 0
         return max(0, first - self.max_width)
 
     def find(self, analysis: Analysis) -> list[Span]:
