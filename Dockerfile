@@ -13,19 +13,21 @@ COPY rules ./rules
 RUN python -m venv /opt/msglint && /opt/msglint/bin/pip install /src
 
 FROM python:3.11-slim
-# jieba keeps its prefix-dictionary cache in the temp dir: make that one the app user owns.
+# msglint keeps its caches (jieba's dictionary by character, the packs' parsed YAML) in
+# $XDG_CACHE_HOME/msglint: make that one the app user owns (it has no home folder).
 ENV PATH=/opt/msglint/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
+    XDG_CACHE_HOME=/var/cache \
     TMPDIR=/var/cache/msglint
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin msglint \
     && mkdir -p /var/cache/msglint && chown msglint /var/cache/msglint
 COPY --from=build /opt/msglint /opt/msglint
 USER msglint
-# Build jieba's dictionary cache now rather than in every container start, and refuse to
-# build an image whose packs fail their own examples.
+# Build the caches now rather than in every container start (test-rules reads the packs),
+# and refuse to build an image whose packs fail their own examples.
 RUN python -c "from linter.core.tokens import warm_up; warm_up()" \
-    && test -s /var/cache/msglint/jieba.cache \
+    && test -n "$(find /var/cache/msglint -name 'msglint-jieba*.shards' -size +1M)" \
     && msglint test-rules
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \

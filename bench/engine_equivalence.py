@@ -3,16 +3,19 @@
     git worktree add /tmp/msglint-base <commit>      # once, the commit before a change
     python bench/engine_equivalence.py [--base /tmp/msglint-base]
 
-Lints a large, varied set of inputs with both engines, each in its own process (the
+Lints a large, varied set of inputs (pack examples, tests/data/*.yaml and
+tests/data/real/**/*.yaml messages, benign texts, corpus and fix-heavy messages, pairs
+joined, each in several contexts) with both engines, each in its own process (the
 baseline imported from the worktree; the packs for both from one copy of this tree's
-rules/, taken at the start as others may edit rules/ meanwhile, so only the code differs),
-and compares the full JSON of every LintOutcome: violations with spans and fixes, the
-decision and the fixed text. When the tree's engine merges matches of one category into
-one finding and the baseline's does not, the tree's matches before merging are compared
-(``Engine.lint(merge=False)``), and the inputs that differ only by merging are counted
-apart. Prints how many inputs were compared and every
-difference (by input number and rule, never the message text), and exits 1 on any
-difference. Also prints each engine's in-process time, a rough speed comparison.
+rules/, taken at the start as others may edit rules/ meanwhile, so only the code
+differs; a baseline from before packs declared ``anchors:`` gets them without, as it
+derived its own), and compares the full JSON of every LintOutcome: violations with spans
+and fixes, the decision and the fixed text. When the tree's engine merges matches of one
+category into one finding and the baseline's does not, the tree's matches before merging
+are compared (``Engine.lint(merge=False)``), and the inputs that differ only by merging
+are counted apart. Prints how many inputs were compared and every difference (by input
+number and rule, never the message text), and exits 1 on any difference. Also prints
+each engine's in-process time, a rough speed comparison.
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ _VARIANTS: list[Context] = [
 def _yaml_messages() -> Iterator[tuple[str, Context]]:
     import yaml
 
-    for path in sorted((ROOT / "tests" / "data").glob("*.yaml")):
+    data_dir = ROOT / "tests" / "data"
+    for path in sorted(data_dir.glob("*.yaml")) + sorted(data_dir.glob("real/**/*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for item in data.get("messages", []) if isinstance(data, dict) else []:
             if isinstance(item, dict) and isinstance(item.get("text"), str):
@@ -270,6 +274,28 @@ def _describe(i: int, a: dict[str, Any], b: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def _for_schema_of(root: Path, rules: Path, out: Path) -> Path:
+    """The packs as ``root``'s schema reads them: a checkout from before declared anchors
+    (it derived them itself) gets them without ``anchors:``; the rest is the same."""
+    if "anchors" in (root / "linter" / "core" / "rule_spec.py").read_text(encoding="utf-8"):
+        return rules
+    import yaml
+
+    def drop(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: drop(v) for k, v in value.items() if k != "anchors"}
+        if isinstance(value, list):
+            return [drop(v) for v in value]
+        return value
+
+    out.mkdir()
+    for path in sorted(rules.glob("*.yaml")):
+        data = drop(yaml.safe_load(path.read_text(encoding="utf-8")))
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+        (out / path.name).write_text(text, encoding="utf-8")
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default="/tmp/msglint-base", help="worktree of the baseline")
@@ -285,7 +311,8 @@ def main() -> int:
         items = inputs(args.corpus, args.fixes, rules)
         inputs_path = Path(tmp) / "inputs.json"
         inputs_path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
-        base = _run(Path(args.base), rules, inputs_path, Path(tmp) / "base.json")
+        base_rules = _for_schema_of(Path(args.base), rules, Path(tmp) / "base-rules")
+        base = _run(Path(args.base), base_rules, inputs_path, Path(tmp) / "base.json")
         tree = _run(ROOT, rules, inputs_path, Path(tmp) / "tree.json")
     differences = []
     merged = 0

@@ -32,13 +32,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--root", help="checkout whose linter package to time")
+    parser.add_argument("--packs", type=Path, default=RULES, help="pack folder (default: tree's)")
     args = parser.parse_args()
     if args.root:
         sys.path.insert(0, args.root)
     from linter.packs.loader import build_engine
 
     texts = messages(args.count)
-    engine = build_engine([RULES], shipped=False)
+    engine = build_engine([args.packs], shipped=False)
     for text in texts[:50]:
         engine.lint(text)
     if args.profile:

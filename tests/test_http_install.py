@@ -46,9 +46,11 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
     cache.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MSGLINT_")}
     env["TMPDIR"] = str(cache)
+    env["XDG_CACHE_HOME"] = str(cache)  # as the image's: the user's cache folder is there
     warm = "from linter.core.tokens import warm_up; warm_up()"
     _run([venv / "bin" / "python", "-c", warm], env=env, cwd=root)
-    assert (cache / "jieba.cache").stat().st_size > 1_000_000
+    (shards,) = (cache / "msglint").glob("msglint-jieba*.shards")
+    assert shards.stat().st_size > 1_000_000
     _run([venv / "bin" / "msglint", "test-rules"], env=env, cwd=root)
     return venv, env
 
@@ -62,11 +64,15 @@ def test_the_install_ships_its_packs_outside_the_source_tree(image: tuple[Path, 
 
 def test_the_installed_server_answers(image: tuple[Path, dict[str, str]], tmp_path: Path):
     venv, env = image
-    cache = Path(env["TMPDIR"]) / "jieba.cache"
+    (cache,) = (Path(env["XDG_CACHE_HOME"]) / "msglint").glob("msglint-jieba*.shards")
     built = cache.stat().st_mtime_ns
     server = start_server(
         tmp_path,
-        env={"TMPDIR": env["TMPDIR"], "MSGLINT_API_TOKENS": TOKEN},
+        env={
+            "TMPDIR": env["TMPDIR"],
+            "XDG_CACHE_HOME": env["XDG_CACHE_HOME"],
+            "MSGLINT_API_TOKENS": TOKEN,
+        },
         command=[str(venv / "bin" / "msglint")],
     )
     try:

@@ -8,14 +8,16 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..run.atomic import write_atomic
 from ..run.config import load_config
-from ..run.feedback_store import FeedbackStore, FeedbackUnavailable, Stats
 from .common import EXIT_OK, UsageError
+
+if TYPE_CHECKING:  # SQLAlchemy and Alembic load only for the commands that use the store
+    from ..run.feedback_store import FeedbackStore, Stats
 
 
 def _day(value: str) -> date:
@@ -26,6 +28,8 @@ def _day(value: str) -> date:
 
 
 def _store(args: argparse.Namespace) -> FeedbackStore:
+    from ..run.feedback_store import FeedbackStore
+
     return FeedbackStore.from_config(load_config(args.config, Path.cwd()))
 
 
@@ -56,6 +60,8 @@ def stats_text(figures: Stats) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from ..run.feedback_store import FeedbackUnavailable
+
     store = _store(args)
     try:
         figures = store.stats(args.since, args.packs_version)
@@ -71,6 +77,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from ..run.feedback_store import FeedbackUnavailable
+
     store = _store(args)
     if not store.settings.store_text:
         raise UsageError(

@@ -37,6 +37,7 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
             engine = build_engine([*args.pack, *missing], engine.options)
             loaded = {str(Path(p.path).resolve()): p.path for p in engine.packs}
         only = {loaded[str(p.resolve())] for p in named}
+    engine.warm()  # every pattern compiles, even one no example reaches
     report = run_rule_examples(engine, only)
     for f in report.failures:
         print(f"FAIL {f.rule} ({f.pack_path}) {f.kind}[{f.index}]: {f.reason}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import regex
+
 from .analysis import Analysis, Span, TermIndex, VariantSpeller, analyse
 from .concepts import ConceptLibrary, TemplateError, check_concept_examples
 from .cues import (
@@ -20,7 +22,7 @@ from .cues import (
 from .edits import applicable, apply_fixes, fix_span
 from .engine_version import engine_version
 from .errors import PackError
-from .fix_check import ANYWHERE, Reach, Region, still_wrong
+from .fix_check import Reach, Region, still_wrong
 from .fixes import build_fix
 from .frames import CONCEPT_MATCHERS, ConceptSetup
 from .matchers import MATCHER_BY_KIND, Matcher, PackRegex, PatternFinder, normalise_term
@@ -35,7 +37,7 @@ from .models import (
     decide,
 )
 from .options import EngineOptions
-from .regex_prefilter import required_literals, sample_cost
+from .prepare import prepare
 from .rule_spec import LoadedPack, PassExample, RuleSpec, Scope, TriggerExample
 from .selection import selector_matches
 from .tokens import Tokenizer
@@ -62,8 +64,15 @@ class CompiledRule:
     #: strings one of which must be among a message's term hits for this rule to find
     #: anything (None: the rule always runs, e.g. a signature or an absence check)
     triggers: frozenset[str] | None = None
-    #: where this rule's spans can lie (for checking a fix without running every rule)
-    reach: Reach = ANYWHERE
+    _reach: Reach | None = None
+
+    @property
+    def reach(self) -> Reach:
+        """Where this rule's spans can lie (for checking a fix without running every rule);
+        worked out on first use, as it may need a regex's width."""
+        if self._reach is None:
+            self._reach = self.matcher.reach()
+        return self._reach
 
     def applies(self, context: MessageContext) -> bool:
         """Is this rule for messages to this recipient on this channel?"""
@@ -217,6 +226,31 @@ def _examples(rule: CompiledRule) -> Iterable[TriggerExample | PassExample]:
     yield from rule.spec.examples.passing
 
 
+def _check_anchors(rule: CompiledRule, speller: VariantSpeller) -> None:
+    """A rule whose regexes declare anchors is checked against its trigger examples: each
+    must hold, once prepared, one of the rule's triggers (its terms or anchors) and one of
+    its ``requires`` pattern's, or the prefilter would skip the rule on its own example.
+    A :class:`PackError` names file, rule and example."""
+    if not any(rx.anchors for rx in _pack_regexes(rule)):
+        return
+    needed = [rule.triggers]
+    if rule.requires is not None and rule.requires.regex is not None:
+        needed.append(rule.requires.triggers())
+    for n, example in enumerate(rule.spec.examples.trigger, start=1):
+        text = speller(prepare(example.text)).text
+        for strings in needed:
+            if strings is not None and not any(s in text for s in strings):
+                shown = sorted(strings)
+                listed = ", ".join(shown[:12]) + (" …" if len(shown) > 12 else "")
+                raise PackError(
+                    rule.pack_path,
+                    None,
+                    f"{rule.spec.id}: anchors",
+                    f"trigger example {n} ({example.text!r}) holds none of [{listed}]: "
+                    "declare an anchor that every match contains",
+                )
+
+
 @dataclass(frozen=True)
 class _RulePlan:
     """The rules that apply to one (recipient, channel), indexed by what triggers them."""
@@ -286,21 +320,17 @@ class Engine:
         #: per (recipient, channel): the rules that apply, indexed by trigger (built on use)
         self._plans: dict[tuple[str, str], _RulePlan] = {}
         terms = [t for r in self.all_rules for f in _finders(r) for t in f.terms]
-        # Anchors are chosen by how often they occur in the packs' own example messages,
-        # a sample of collection text (so 你/您 count as common, 起诉 as rare).
-        sample = [normalise_term(ex.text) for r in self.all_rules for ex in _examples(r)]
-        cost = sample_cost("\n".join(sample), len(sample))
-        for rx in (rx for r in self.all_rules for rx in _pack_regexes(r)):
-            rx.anchors = required_literals(rx.pattern, cost)
-            terms.extend(rx.anchors or ())
+        # a regex's anchors are declared in its pack (never derived from the pattern here)
+        terms += [a for r in self.all_rules for rx in _pack_regexes(r) for a in rx.anchors or ()]
         for rule in self.all_rules:
             rule.triggers = rule.matcher.triggers()
-            rule.reach = rule.matcher.reach()
         self.index = TermIndex(terms)
         variants = {
             normalise_term(k): normalise_term(v) for p in packs for k, v in p.spec.variants.items()
         }
         self.speller = VariantSpeller(variants)
+        for rule in self.all_rules:
+            _check_anchors(rule, self.speller)
         user_words = [normalise_term(w) for p in packs for w in p.spec.user_words]
         self.tokenizer = Tokenizer(user_words)
         # a concept word jieba cuts apart would never match: fail now, naming it
@@ -311,6 +341,21 @@ class Engine:
             user_words,
             self.options.model_dump(mode="json"),
         )
+
+    def warm(self) -> None:
+        """Compile every pack regex and load all of jieba's dictionary now (a server's
+        start-up, ``test-rules``), not on first use; a pattern that does not compile is a
+        :class:`PackError`."""
+        self.tokenizer.load_all()
+        for rule in self.all_rules:
+            for rx in _pack_regexes(rule):
+                try:
+                    _ = rx.compiled
+                except regex.error as exc:
+                    reason = f"not a valid regex: {exc}"
+                    raise PackError(
+                        rule.pack_path, None, f"{rule.spec.id}: pattern", reason
+                    ) from None
 
     def _selected(self, rule: RuleSpec) -> bool:
         opts = self.options

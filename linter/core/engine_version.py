@@ -14,12 +14,14 @@ import hashlib
 import json
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 #: the distributions whose code takes part in a decision, msglint first
 DECIDING_DISTRIBUTIONS = ("msglint", "jieba", "opencc", "regex")
 
 
+@cache  # the code in memory keeps its version while the process runs
 def installed_version(distribution: str) -> str:
     """The installed version of ``distribution``; ``0.0.0+source`` when it is not installed
     (msglint run from a source tree)."""

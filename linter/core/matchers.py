@@ -10,16 +10,18 @@ from __future__ import annotations
 import re as stdlib_re
 from collections.abc import Callable, Iterable
 from datetime import time
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Protocol
+
+import regex
 
 from .analysis import Analysis, Span, present
 from .errors import RuleTimeout
 from .fix_check import ANYWHERE, Reach
 from .models import DEFAULT_TIMEZONE, zone
 from .options import EngineOptions
-from .prepare import SLOT, prepare
-from .regex_prefilter import max_match_width, required_sets
+from .prepare import SLOT, prepare, to_simplified_phrases
+from .regex_width import max_match_width
 from .rule_spec import (
     NearMatch,
     Pattern,
@@ -33,6 +35,8 @@ from .rule_spec import (
 
 #: No regex of any pack may run longer than this on one message.
 REGEX_TIMEOUT_SECONDS = 0.05
+#: a regex whose first anchor is this near the start scans from the start
+_SCAN_FROM_START = 64
 
 
 def normalise_term(term: str) -> str:
@@ -40,45 +44,63 @@ def normalise_term(term: str) -> str:
     return prepare(term).text
 
 
+def _prepared_forms(strings: list[str]) -> list[str]:
+    """:func:`normalise_term` of each string, in one call when all are in prepared form
+    already (as tools/pack_anchors.py writes anchors): a line break stops every rewrite of
+    :func:`prepare` (a phrase conversion, a dropped separator, a placeholder), so the lines
+    come out unchanged exactly when each one alone would."""
+    joined = "\n".join(strings)
+    # (t2s as a whole too: where a phrase changes length, prepare converts char by char)
+    if normalise_term(joined) == joined and to_simplified_phrases(joined) == joined:
+        return strings
+    return [normalise_term(s) for s in strings]
+
+
 class PackRegex:
-    """A pack pattern, compiled once, run with a timeout, skipped when it cannot match."""
+    """A pack pattern, compiled on its first run, skipped when it cannot match.
 
-    def __init__(self, pattern: str) -> None:
-        self.compiled = compile_pack_regex(pattern)
-        #: any match contains a character of each of these sets (empty: no shortcut known)
-        self.required = required_sets(pattern)
+    Which messages it can match is what the pack declares, never derived from the pattern:
+    ``anchors`` (the pack's ``anchors:``, checked when the pack loads and proved sound in
+    CI) are strings one of which every match contains; without them the regex always runs.
+    """
+
+    def __init__(self, pattern: str, anchors: Iterable[str] | None = None) -> None:
+        self.pattern = pattern
         #: any match contains one of these strings; they join the engine's term automaton
-        #: (chosen by the engine, which knows how common each candidate is)
-        self.anchors: frozenset[str] | None = None
-        #: the longest text one match can cover (None: unbounded or unknown)
-        self.max_width = max_match_width(pattern)
+        self.anchors: frozenset[str] | None = (
+            None if anchors is None else frozenset(_prepared_forms(list(anchors))) - {""}
+        )
 
-    @property
-    def pattern(self) -> str:
-        return self.compiled.pattern
+    @cached_property
+    def compiled(self) -> regex.Pattern[str]:
+        """Compiled the first time a message may match it (most never run in a process)."""
+        return compile_pack_regex(self.pattern)
+
+    @cached_property
+    def max_width(self) -> int | None:
+        """The longest text one match can cover (None: unbounded or unknown)."""
+        return max_match_width(self.pattern)
 
     def _start(self, analysis: Analysis) -> int | None:
         """Where the search may start (None: this regex cannot match the message).
 
         A match contains one of the anchors, so it starts at most ``max_width`` characters
-        before the first anchor found; nothing before that needs scanning.
+        before the first anchor found; nothing before that needs scanning. Near the start
+        of the text that saves nothing worth parsing the pattern for its width.
         """
         if self.anchors is None:
             return 0
         hits = analysis.term_hits
         if hits.keys().isdisjoint(self.anchors):  # in C: ~10x faster than walking either
             return None
-        if self.max_width is None:
-            return 0
         first = min(hits[a][0][0] for a in present(self.anchors, hits))
+        if first <= _SCAN_FROM_START or self.max_width is None:
+            return 0
         return max(0, first - self.max_width)
 
     def find(self, analysis: Analysis) -> list[Span]:
         start = self._start(analysis)
         if start is None:
-            return []
-        chars = analysis.chars
-        if any(need.isdisjoint(chars) for need in self.required):
             return []
         try:
             return [
@@ -89,7 +111,7 @@ class PackRegex:
                 if m.end() > m.start()
             ]
         except TimeoutError:
-            raise RuleTimeout(self.compiled.pattern) from None
+            raise RuleTimeout(self.pattern) from None
 
 
 class PatternFinder:
@@ -98,7 +120,7 @@ class PatternFinder:
     def __init__(self, spec: Pattern, expand: Callable[[list[str]], list[str]]) -> None:
         self.terms = sorted({normalise_term(t) for t in expand(spec.terms)} - {""})
         self._term_set = frozenset(self.terms)
-        self.regex = PackRegex(spec.pattern) if spec.pattern else None
+        self.regex = PackRegex(spec.pattern, spec.anchors) if spec.pattern else None
         self.token_aligned = spec.boundary == "token"
 
     def triggers(self) -> frozenset[str] | None:
@@ -145,16 +167,16 @@ class Matcher(Protocol):
         ...
 
     def regexes(self) -> Iterable[PackRegex]:
-        """Every pack regex it runs (the engine chooses their anchors)."""
+        """Every pack regex it runs (their declared anchors join the term automaton)."""
         ...
 
     def triggers(self) -> frozenset[str] | None:
         """Strings one of which must be among the term hits for it to find anything (None:
-        it always runs). Asked after the regex anchors are chosen."""
+        it always runs)."""
         ...
 
     def reach(self) -> Reach:
-        """Where its spans can lie (see :mod:`linter.core.fix_check`), after the anchors."""
+        """Where its spans can lie (see :mod:`linter.core.fix_check`)."""
         ...
 
     def configured(self, options: EngineOptions) -> Matcher:
@@ -224,7 +246,7 @@ class TermsMatcher(_Kind):
 
 class RegexMatcher(_Kind):
     def __init__(self, spec: RegexMatch, expand: Callable[[list[str]], list[str]]) -> None:
-        self.regex = PackRegex(spec.pattern)
+        self.regex = PackRegex(spec.pattern, spec.anchors)
 
     def find(self, analysis: Analysis) -> list[Span]:
         return self.regex.find(analysis)

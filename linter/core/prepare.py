@@ -50,6 +50,11 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def to_simplified_phrases(text: str) -> str:
+    """OpenCC's t2s of ``text`` as a whole (phrases converted, lengths may change)."""
+    return _t2s().convert(text)
+
+
 def _to_simplified(text: str) -> str:
     converted = _t2s().convert(text)
     if len(converted) == len(text):

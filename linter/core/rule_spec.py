@@ -19,11 +19,18 @@ from functools import lru_cache
 from typing import Annotated, Literal, get_args
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .frame_spec import AllMatch, AnyMatch, FrameMatch, PhraseMatch
 from .models import Applicability, Category, Channel, MessageContext, Recipient, Severity
-from .script import script_of
+from .script import is_traditional
 
 RULE_ID = r"^[A-Z]{2}-[A-Z]{2,5}-\d{3}$"
 
@@ -45,8 +52,18 @@ def compile_pack_regex(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern, regex.V1)
 
 
-def _valid_regex(pattern: str | None) -> str | None:
-    if pattern is not None:
+#: validation context of msglint's own packs, which CI checks in full: what cannot fail for
+#: them (a pattern that does not compile, a 'fixed:' example missing) is not checked again at
+#: every start-up; patterns compile on their first run. ``model_validate(data, context=SHIPPED)``
+SHIPPED = {"shipped": True}
+
+
+def _shipped(info: ValidationInfo) -> bool:
+    return bool((info.context or {}).get("shipped"))
+
+
+def _valid_regex(pattern: str | None, info: ValidationInfo) -> str | None:
+    if pattern is not None and not _shipped(info):
         try:
             compile_pack_regex(pattern)
         except regex.error as exc:
@@ -54,11 +71,17 @@ def _valid_regex(pattern: str | None) -> str | None:
     return pattern
 
 
+#: strings one of which every match of a pattern contains (see docs/rule-format.md)
+Anchors = Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+
+
 class Pattern(_Strict):
     """What one side of a match looks for: listed terms, a regular expression, or both."""
 
     terms: list[str] = Field(default_factory=list)
     pattern: str | None = None
+    #: strings one of which every match of ``pattern`` contains; without them it always runs
+    anchors: Anchors | None = None
     #: token: a term must start and end on jieba token boundaries; char: anywhere.
     boundary: Literal["token", "char"] = "token"
 
@@ -68,6 +91,8 @@ class Pattern(_Strict):
     def _something_to_match(self) -> Pattern:
         if not self.terms and not self.pattern:
             raise ValueError("needs 'terms' or 'pattern'")
+        if self.anchors is not None and not self.pattern:
+            raise ValueError("'anchors' belong to a 'pattern'")
         return self
 
 
@@ -78,6 +103,8 @@ class TermsMatch(Pattern):
 class RegexMatch(_Strict):
     kind: Literal["regex"]
     pattern: str
+    #: strings one of which every match contains; without them the rule always runs
+    anchors: Anchors | None = None
 
     _check_pattern = field_validator("pattern")(_valid_regex)
 
@@ -222,7 +249,7 @@ class TriggerExample(_Strict):
     @property
     def traditional(self) -> bool:
         """Is the text written in traditional characters?"""
-        return script_of(self.text) is not None
+        return is_traditional(self.text)  # only s2t is built (not s2tw, s2hk): start-up
 
 
 class PassExample(_Strict):
@@ -253,10 +280,10 @@ class RuleSpec(_Strict):
     status: Literal["active", "trial"] = "active"
 
     @model_validator(mode="after")
-    def _fixed_examples(self) -> RuleSpec:
+    def _fixed_examples(self, info: ValidationInfo) -> RuleSpec:
         """A rule that rewrites text shows the whole fixed message, in both scripts."""
         fix = self.fix
-        if fix.replacement is None and not fix.replacements:
+        if (fix.replacement is None and not fix.replacements) or _shipped(info):
             return self
         fixed = [ex for ex in self.examples.trigger if ex.fixed is not None]
         if not fixed:

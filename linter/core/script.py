@@ -23,24 +23,34 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+def is_traditional(text: str) -> bool:
+    """Is ``text`` written in traditional characters (``script_of(text) is not None``)?"""
+    return _traditional_simplified(text) is not None
+
+
+def _traditional_simplified(text: str) -> str | None:
+    """``text`` in simplified characters if it is written in traditional ones, else None."""
+    simplified = _to_simplified(text)
+    traditional = sum(1 for a, b in zip(text, simplified, strict=True) if a != b)
+    if traditional == 0:
+        return None
+    # characters written in their simplified form though they have a traditional one
+    simplified_only = sum(
+        1 for a, b in zip(text, _converter("s2t").convert(text), strict=False) if a != b
+    )
+    return None if simplified_only >= traditional else simplified
+
+
 def script_of(text: str) -> str | None:
     """The OpenCC configuration that writes simplified text in ``text``'s script.
 
     None when ``text`` is in simplified characters (or has no Han characters); else the
     one of s2t, s2tw and s2hk that spells ``text`` back best (s2t on a tie).
     """
-    simplified = _to_simplified(text)
-    traditional = sum(1 for a, b in zip(text, simplified, strict=True) if a != b)
-    if traditional == 0:
+    simplified = _traditional_simplified(text)
+    if simplified is None:
         return None
-    as_s2t = _converter("s2t").convert(simplified)
-    # characters written in their simplified form though they have a traditional one
-    simplified_only = sum(
-        1 for a, b in zip(text, _converter("s2t").convert(text), strict=False) if a != b
-    )
-    if simplified_only >= traditional:
-        return None
-    best, best_score = "s2t", _agreement(text, as_s2t)
+    best, best_score = "s2t", _agreement(text, _converter("s2t").convert(simplified))
     for config in ("s2tw", "s2hk"):
         score = _agreement(text, _converter(config).convert(simplified))
         if score > best_score:

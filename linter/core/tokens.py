@@ -13,11 +13,35 @@ text, and :class:`linter.core.analysis.Analysis` segments only the blocks it ask
 from __future__ import annotations
 
 import logging
+import marshal
+import mmap
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 
-import jieba
+from .user_cache import cache_dir, write_cache
+
+
+def _import_jieba() -> ModuleType:
+    """jieba, imported without pkg_resources: jieba only uses it to open its own data files
+    (falling back to a plain open() beside its module when it is absent), and importing it
+    scans every installed distribution, a quarter of ``msglint check``'s start-up."""
+    if "pkg_resources" in sys.modules:
+        import jieba as module
+
+        return module
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # "import" raises ImportError
+    try:
+        import jieba as module
+    finally:
+        del sys.modules["pkg_resources"]
+    return module
+
+
+jieba = _import_jieba()
 
 # jieba logs its progress (never message text) at DEBUG/INFO; keep it quiet.
 jieba.setLogLevel(logging.WARNING)
@@ -39,53 +63,138 @@ class Token:
 class Tokenizer:
     """A jieba tokenizer with the user words of one engine's packs, and no others.
 
-    Building jieba's prefix dictionary takes ~1 s and ~60 MB, so the main dictionary is
-    loaded once per process into a base tokenizer that is never changed. A Tokenizer with
-    user words gets its own ``jieba.Tokenizer`` whose frequency table is a copy of the
-    base's (~40 ms, ~15 MB) plus those words; one without shares the base. So what one
-    engine's packs add never shows in another engine's segmentation, and an engine built
-    again without a word (a reload) no longer knows it.
+    jieba's main dictionary (~350k prefixes) takes ~1 s to load even from jieba's own
+    cache, longer than linting a file of messages. jieba segments a run of text by looking
+    up substrings of it, each starting at one of its characters; so this tokenizer's
+    ``jieba.Tokenizer`` starts with only its user words, and before segmenting a text it
+    adds the dictionary's entries for the characters of that text it has not seen
+    (:class:`_Shards`, read from a cache file built once per dictionary). Every lookup jieba
+    makes then answers exactly as with the whole dictionary loaded, so segmentation is the
+    same. Each Tokenizer has its own table: what one engine's packs add never shows in
+    another engine's segmentation, and an engine built again without a word (a reload) no
+    longer knows it.
     """
-
-    _base: jieba.Tokenizer | None = None
-    _lock = threading.Lock()
 
     def __init__(self, user_words: Iterable[str] = ()) -> None:
         self.user_words = frozenset(w for w in user_words if len(w) > 1)
-        base = self._base_jieba()
-        self._jieba = _with_words(base, sorted(self.user_words)) if self.user_words else base
+        self._shards = _Shards.default()
+        self._jieba = _with_words(self._shards, sorted(self.user_words))
+        #: characters whose dictionary entries are in ``self._jieba.FREQ``
+        self._seen: set[str] = set()
 
-    @classmethod
-    def _base_jieba(cls) -> jieba.Tokenizer:
-        with cls._lock:
-            if cls._base is None:
-                tok = jieba.Tokenizer()
-                tok.initialize()
-                cls._base = tok
-            return cls._base
+    def _fill(self, text: str) -> None:
+        """Add the dictionary's entries for the characters of ``text`` not seen yet."""
+        new = set(text).difference(self._seen)
+        if new:
+            freq, user_words = self._jieba.FREQ, self.user_words
+            for char in new:
+                for word, count in self._shards.entries(char).items():
+                    if word not in user_words:  # a user word keeps its own frequency
+                        freq[word] = count
+                self._seen.add(char)  # after its entries: another thread may read it
+
+    def load_all(self) -> None:
+        """Every dictionary entry now (a server, before it freezes its heap)."""
+        self._fill("".join(self._shards.characters()))
 
     def tokenize(self, text: str) -> list[Token]:
+        self._fill(text)
         # HMM off: unknown runs split into single characters, which only adds
         # boundaries (a term is never hidden inside a guessed word), and it is faster.
         return [Token(w, s, e) for w, s, e in self._jieba.tokenize(text, HMM=False)]
 
     def segment_block(self, block: str) -> list[str]:
         """The words of one ``HAN_BLOCK`` run, as :meth:`tokenize` cuts it inside a text."""
+        self._fill(block)
         return list(self._jieba.cut(block, HMM=False))
 
 
-def _with_words(base: jieba.Tokenizer, words: list[str]) -> jieba.Tokenizer:
-    """A new jieba tokenizer: ``base``'s dictionary (copied, ``base`` is untouched) plus
-    ``words``, each added once, so the result depends on the words alone."""
-    tok = jieba.Tokenizer(base.dictionary)
-    tok.FREQ = dict(base.FREQ)
-    tok.total = base.total
-    tok.initialized = True  # the copied table is the loaded dictionary: never load it again
+def _with_words(shards: _Shards, words: list[str]) -> jieba.Tokenizer:
+    """A jieba tokenizer with no dictionary entries yet and ``words``, each added once as
+    ``add_word`` adds it to the whole dictionary: its frequency raises the total, and its
+    prefixes the dictionary lacks get 0 (:meth:`Tokenizer._fill` keeps the dictionary's)."""
+    tok = jieba.Tokenizer()
+    tok.FREQ = {}
+    tok.total = shards.total
+    tok.initialized = True  # never load the whole dictionary: _fill adds what is needed
     for word in words:
         tok.add_word(word, freq=_USER_WORD_FREQ)
     return tok
 
 
+class _Shards:
+    """jieba's main dictionary (words and prefixes → frequency), by first character.
+
+    Built from jieba's dictionary once and kept in a cache file in the user's cache folder
+    (``$XDG_CACHE_HOME/msglint``, else ``~/.cache/msglint``, else the temporary folder),
+    named after jieba's version and the dictionary's size and time: the length of a
+    header, the header (the dictionary's total and, per character, where its entries lie),
+    then each character's entries as a marshal blob, read (mapped) on demand. Where no
+    cache can be written, it is built in memory.
+    """
+
+    _default: _Shards | None = None
+    _lock = threading.Lock()
+
+    def __init__(
+        self, data: bytes | mmap.mmap, start: int, index: dict[str, int], total: int
+    ) -> None:
+        #: jieba's sum of the dictionary's frequencies
+        self.total = total
+        self._data = data
+        self._start = start
+        #: character → where its blob ends (relative to ``start``); it begins where the
+        #: blob before it ends, in the order of the index
+        self._ends = index
+        self._begins = dict(zip(index, [0, *index.values()], strict=False))
+
+    @classmethod
+    def default(cls) -> _Shards:
+        with cls._lock:
+            if cls._default is None:
+                cls._default = cls._open(Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME)
+            return cls._default
+
+    def characters(self) -> list[str]:
+        return list(self._ends)
+
+    def entries(self, char: str) -> dict[str, int]:
+        """The dictionary's words and prefixes that start with ``char``."""
+        end = self._ends.get(char)
+        if end is None:
+            return {}
+        return marshal.loads(self._data[self._start + self._begins[char] : self._start + end])
+
+    @classmethod
+    def _open(cls, dictionary: Path) -> _Shards:
+        stat = dictionary.stat()
+        name = f"msglint-jieba2-{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}.shards"
+        cache = cache_dir() / name
+        try:
+            with cache.open("rb") as f:
+                data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            size = int.from_bytes(data[:8], "little")
+            total, index = marshal.loads(data[8 : 8 + size])
+            if len(data) == 8 + size + (max(index.values()) if index else 0):  # else cut short
+                return cls(data, 8 + size, index, total)
+        except (OSError, EOFError, ValueError, TypeError, AttributeError):
+            pass
+        with dictionary.open("rb") as f:
+            freq, total = jieba.Tokenizer.gen_pfdict(f)
+        by_char: dict[str, dict[str, int]] = {}
+        for word, count in freq.items():
+            by_char.setdefault(word[0], {})[word] = count
+        blobs = {c: marshal.dumps(d) for c, d in by_char.items()}
+        ends, offset = {}, 0
+        for char, blob in blobs.items():
+            offset += len(blob)
+            ends[char] = offset
+        header = marshal.dumps((total, ends))
+        body = b"".join(blobs.values())
+        write_cache(cache, len(header).to_bytes(8, "little") + header + body)
+        return cls(body, 0, ends, total)
+
+
 def warm_up() -> None:
-    """Build jieba's dictionary now (start-up of a server, image build)."""
-    Tokenizer()
+    """Build the cache of jieba's dictionary now (image build) and load all of it."""
+    Tokenizer().load_all()

@@ -173,6 +173,7 @@ def load_snapshot(options: ServeOptions) -> Snapshot:
             [*config.extra_pack_paths(), *options.extra_packs], config.engine_options()
         )
         config.check_selectors([r.spec for r in engine.all_rules])
+        engine.warm()  # every pattern compiled before the first request, not during it
     except (ConfigError, PackError) as exc:
         raise ReloadRefused(str(exc)) from None
     except (KeyError, ValueError) as exc:  # a pack that validates but does not compile

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import marshal
+import sys
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -15,7 +17,8 @@ from ..core.engine import Engine
 from ..core.errors import PackError
 from ..core.models import problem_text
 from ..core.options import EngineOptions
-from ..core.rule_spec import MATCH_KINDS, LoadedPack, PackSpec
+from ..core.rule_spec import MATCH_KINDS, SHIPPED, LoadedPack, PackSpec
+from ..core.user_cache import cache_dir, write_cache
 
 
 def shipped_pack_dir() -> Path:
@@ -84,7 +87,37 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=_FastLoader)
 
 
-def load_pack(path: Path) -> LoadedPack:
+#: names the cache of a parsed pack: the parser and the marshal format it depends on
+_PARSED_TAG = (
+    f"yaml{yaml.__version__}-{_FastLoader.__name__}-py{sys.version_info[0]}{sys.version_info[1]}"
+)
+
+
+def _parsed(text: str, sha256: str) -> Any:
+    """The YAML data of a pack's text. Parsing the shipped packs (500 KB) is a sizeable part
+    of a one-message ``msglint check``, so the data is kept in the user's cache folder,
+    named by the text's hash, as marshal (plain data: no code runs reading it back). A
+    pack with values marshal cannot hold (dates) is parsed every time."""
+    cache = cache_dir() / f"pack-{sha256}-{_PARSED_TAG}.marshal"
+    try:
+        return marshal.loads(cache.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    data = yaml.load(text, Loader=_FastLoader)
+    try:
+        blob = marshal.dumps(data)
+    except ValueError:
+        return data
+    write_cache(cache, blob)
+    return data
+
+
+def load_pack(path: Path, *, shipped: bool = False) -> LoadedPack:
+    """A pack file, validated. A ``shipped`` pack (one of msglint's own, which CI checks in
+    full: tests/test_startup.py) skips the checks that cannot fail for it (patterns compile
+    on their first run; 'fixed:' examples and '@term set' references are not checked again)
+    and has its parsed YAML cached. Any other pack is parsed and checked in full here, so
+    a bad pattern is an error with its line before any message is read."""
     shown = str(path)
     try:
         raw = path.read_bytes()
@@ -94,29 +127,30 @@ def load_pack(path: Path) -> LoadedPack:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise PackError(shown, None, "", "not UTF-8 text") from None
+    sha256 = hashlib.sha256(raw).hexdigest()
     try:
-        data = yaml.load(text, Loader=_FastLoader)
+        data = _parsed(text, sha256) if shipped else yaml.load(text, Loader=_FastLoader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise PackError(shown, line, "", f"YAML syntax: {exc.problem}") from None
     if not isinstance(data, dict):
         raise PackError(shown, 1, "", "a pack is a mapping with 'pack' and 'rules'")
     try:
-        spec = PackSpec.model_validate(data)
+        spec = PackSpec.model_validate(data, context=SHIPPED if shipped else None)
     except ValidationError as exc:
         first = exc.errors()[0]
         node = _node_at(_compose(text), tuple(first["loc"]))
         line = node.start_mark.line + 1 if node is not None else None
         msg = problem_text(first)
         raise PackError(shown, line, _field_name(tuple(first["loc"])), msg) from None
-    for loc, name in spec.term_set_references():
+    for loc, name in () if shipped else spec.term_set_references():
         if name not in spec.term_sets:
             node = _node_at(_compose(text), loc)
             line = node.start_mark.line + 1 if node is not None else None
             raise PackError(
                 shown, line, _field_name(loc, tagged=False), f"unknown term set '@{name}'"
             )
-    return LoadedPack(spec=spec, path=shown, sha256=hashlib.sha256(raw).hexdigest())
+    return LoadedPack(spec=spec, path=shown, sha256=sha256)
 
 
 def build_engine(
@@ -129,5 +163,7 @@ def build_engine(
     from .concept_loader import load_concepts  # it reads YAML with this module's helpers
 
     paths = ([shipped_pack_dir()] if shipped else []) + list(extra_packs)
-    packs = [load_pack(p) for p in pack_files(paths)]
+    shipped_files = pack_files([shipped_pack_dir()]) if shipped else []
+    packs = [load_pack(p, shipped=True) for p in shipped_files]
+    packs += [load_pack(p) for p in pack_files(list(extra_packs))]
     return Engine(packs, options, load_concepts(paths))

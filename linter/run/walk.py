@@ -22,8 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:  # imported where a glob is matched: `check -` on stdin never needs it
+    import pathspec
 
 #: Suffixes read as messages; the readers say how (readers.py, read_tables.py).
 LINTABLE_SUFFIXES = (".txt", ".jsonl", ".yaml", ".yml", ".json", ".csv", ".xlsx")
@@ -32,6 +34,8 @@ LINTABLE_SUFFIXES = (".txt", ".jsonl", ".yaml", ".yml", ".json", ".csv", ".xlsx"
 @lru_cache(maxsize=512)
 def glob_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     """gitignore-style patterns (``**`` crosses folders; no ``/`` matches at any depth)."""
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines([p.removeprefix("./") for p in patterns])
 
 
@@ -69,6 +73,8 @@ class _Ignores:
             lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return self
+        import pathspec
+
         return _Ignores([*self.specs, (folder, pathspec.GitIgnoreSpec.from_lines(lines))])
 
     def ignored(self, path: Path, is_dir: bool) -> bool:

@@ -1,62 +1,36 @@
-"""Which characters any match of a pattern must contain, so most messages skip the regex.
+"""Strings and characters any match of a pack regex must contain: a DEVELOPMENT tool.
 
-A pack has dozens of regex rules and a message is ~80 characters: running every pattern
-costs far more than asking whether the message holds one character the pattern cannot
-match without (起诉|传票 needs 起 or 传). The set is derived from the parsed pattern and is
-sound or absent: where the pattern uses syntax this parser cannot read exactly the way the
-``regex`` module does (V1 nested sets, \\p{…}, named lists, lookbehind tricks), there is
-no prefilter and the regex always runs.
+Nothing in ``linter/`` imports this module. It derives, from the parsed pattern, strings of
+which every match contains one (``required_literals``): sound or absent — where the
+pattern uses syntax the stdlib parser cannot read exactly the way the ``regex`` module
+does (V1 nested sets, named lists, lookbehind tricks) nothing is derived.
+
+It serves two purposes: ``tools/pack_anchors.py`` writes the ``anchors:`` each pack regex
+declares from it, and ``tests/test_pack_anchors.py`` proves with it that the declared
+anchors are sound (every match of the pattern contains one), so a pack edit that adds a
+branch without an anchor fails CI. At run time the engine reads the declared anchors and
+never parses a pattern to choose which rules run.
 """
 
 from __future__ import annotations
 
-import re
+import sys
 from collections.abc import Callable
-from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-try:  # the parser of the standard library's re (moved in 3.11; the old name still works)
-    from re import _constants as sre_constants  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - older layouts
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from linter.core.matchers import normalise_term
+from linter.core.regex_width import IGNORECASE as _IGNORECASE
+from linter.core.regex_width import parse_loosely as _parse_loosely
+from linter.core.regex_width import sre_constants
 
 _MAX_RANGE = 32
-_IGNORECASE = int(sre_constants.SRE_FLAG_IGNORECASE)  # an int: enum "&" is slow in a hot loop
-#: regex-module syntax that the stdlib parser reads differently or not at all
-_UNSAFE = re.compile(
-    r"\\[pPLXmMGKNQE]|\(\?[rVfbe]|\(\?\(|\\[0-9]|--|&&|\|\||~~|\(\?\||\{[eisd]\s*[<=]"
-)
-
 Needs = frozenset[str] | None
 #: sets of characters a match must hit, each at least once (empty: nothing known)
 Conjunction = tuple[frozenset[str], ...]
 _MAX_SETS = 4
-
-
-def _inner_bracket_in_class(pattern: str) -> bool:
-    """An unescaped '[' inside a class opens a nested set in regex V1, not in re."""
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            if ch == "[":
-                return True
-            if ch == "]":
-                in_class = False
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "^":
-                i += 1
-            if pattern[i + 1 : i + 2] == "]":  # a literal ] first in the class
-                i += 1
-        i += 1
-    return False
 
 
 def _class_chars(items: list[tuple[Any, Any]]) -> Needs:
@@ -310,98 +284,6 @@ def required_literals(pattern: str, cost: AnchorCost = length_cost) -> Anchors:
     return _anchors_seq(parsed, cost)
 
 
-def _without_lookarounds(pattern: str) -> str | None:
-    """The pattern with every lookahead and lookbehind removed (None if unbalanced).
-
-    A lookaround consumes nothing, so without it the pattern matches a superset of what it
-    matched: a character every match of the looser pattern needs, every original match
-    needs too. (It also gets variable-width lookbehinds past the stdlib parser.)
-    """
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
-            depth, j, in_class = 0, i, False
-            while j < n:
-                ch = pattern[j]
-                if ch == "\\":
-                    j += 2
-                    continue
-                if in_class:
-                    in_class = ch != "]"
-                elif ch == "[":
-                    in_class = True
-                elif ch == "(":
-                    depth += 1
-                elif ch == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            if j >= n:
-                return None
-            i = j + 1
-            continue
-        if pattern[i] == "\\":
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        out.append(pattern[i])
-        i += 1
-    return "".join(out)
-
-
-def _without_comments(pattern: str) -> str:
-    """A verbose pattern without its ``# …`` comments (which may hold stray brackets)."""
-    out: list[str] = []
-    i, n, in_class = 0, len(pattern), False
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\":
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "#":
-            end = pattern.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-_PROPERTY = re.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
-
-
-@lru_cache(maxsize=4096)
-def _parse_loosely(pattern: str) -> Any:
-    """The stdlib parse of a looser version of the pattern, or None when unsafe."""
-    if "(?x" in pattern:
-        pattern = _without_comments(pattern)
-    if _inner_bracket_in_class(pattern):
-        return None
-    loose = _without_lookarounds(pattern)
-    if loose is None:
-        return None
-    # \p{Han} outside a class matches one of many characters: any character will do.
-    outside_classes = re.sub(r"\[(?:\\.|[^\]\\])*\]", "", loose)
-    if len(_PROPERTY.findall(outside_classes)) == len(_PROPERTY.findall(loose)):
-        loose = _PROPERTY.sub("(?s:.)", loose)
-    if _UNSAFE.search(loose):
-        return None
-    try:
-        parsed = sre_parse.parse(loose)
-    except (re.error, ValueError, TypeError, OverflowError, RecursionError):
-        return None
-    if int(parsed.state.flags) & _IGNORECASE:
-        return None
-    return parsed
-
-
 def required_sets(pattern: str) -> Conjunction:
     """Character sets such that every match contains a character of each; () when unknown."""
     parsed = _parse_loosely(pattern)
@@ -417,13 +299,22 @@ def required_chars(pattern: str) -> Needs:
     return sets[0] if sets else None
 
 
-def max_match_width(pattern: str) -> int | None:
-    """The most characters one match can span (lookarounds consume none); None if unbounded."""
-    parsed = _parse_loosely(pattern)
-    if parsed is None:
-        return None
-    try:
-        _low, high = parsed.getwidth()
-    except (OverflowError, RecursionError):
-        return None
-    return None if high >= sre_constants.MAXREPEAT else int(high)
+def anchors_proved(pattern: str, declared: frozenset[str]) -> bool:
+    """Is every match of ``pattern`` sure to contain one of ``declared``?
+
+    The analysis is run with a cost that makes a declared anchor free, a string that
+    contains one nearly free, and any other string dear: at every choice it takes the set
+    of strings most covered by the declared ones. If the set it ends with is wholly
+    covered, every match contains a string of it, hence a declared anchor. A branch added
+    without one leaves a string uncovered: not proved. Strings are compared in prepared
+    form, the engine's form of anchors and messages alike.
+    """
+
+    def cost(anchor: str) -> float:
+        seen = normalise_term(anchor)  # as the engine reads anchors and messages
+        if seen in declared:
+            return 0.0
+        return 0.001 if any(d in seen for d in declared) else 1.0
+
+    found = required_literals(pattern, cost)
+    return found is not None and all(cost(a) < 1.0 for a in found)

@@ -1,0 +1,193 @@
+"""What one ``msglint check -`` on one message costs, as a whole process, and where it goes.
+
+    python bench/startup.py [--runs 11] [--breakdown-runs 5] [--root DIR]
+
+Wall: the median (and min, max) of ``--runs`` whole runs, and the median CPU time (user +
+system, less disturbed by a busy machine than wall time) of the venv's ``msglint check -``
+with one message on stdin: process start, imports, jieba, packs, the lint, the report.
+``--root`` runs another checkout's CLI instead (``python -c`` with that checkout first on
+``sys.path``, under this venv), e.g. ``git archive <commit> | tar -x -C /tmp/before``, so a
+before/after pair can be taken close together (the machine is shared and noisy).
+
+Breakdown: in fresh processes (cold, like the CLI), the median seconds of each phase of
+what the CLI does: importing the CLI's modules, building jieba's dictionary, loading the
+packs (YAML and validation), building the engine, and the first lint. Inside those
+phases, time spent in regex compilation, in deriving anchors/character sets/widths from
+regex syntax (``regex_prefilter``) and in copying jieba's dictionary for the packs' user
+words is measured apart (a phase's own figure excludes them), wherever it happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+#: a threat (its rules' large patterns compile on first use) and an ordinary reminder
+MESSAGES = {
+    "threat": "张先生，您的借款已逾期30天，再不还钱我们就上门找你家人，还会爆你通讯录。",
+    "reminder": "【招商银行】尊敬的客户，您的信用卡本期账单已出，请于10日前按时还款。",
+}
+
+# Runs in a fresh interpreter: ``python -c CHILD root message``; prints one JSON line.
+CHILD = r"""
+import json, sys, time
+root, message = sys.argv[1], sys.argv[2]
+sys.path.insert(0, root)
+t0 = time.perf_counter()
+import linter.cli.main  # everything `msglint` imports before it parses its arguments
+t_import = time.perf_counter()
+import regex
+subtotals = {"regex compile": 0.0, "anchor analysis": 0.0, "tokenizer copy": 0.0}
+
+def timed(fn, key):
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            subtotals[key] += time.perf_counter() - start
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+regex.compile = timed(regex.compile, "regex compile")
+names = {
+    "anchor analysis": ("required_literals", "required_sets", "max_match_width", "sample_cost"),
+    "tokenizer copy": ("_with_words",),
+}
+originals = {}
+for mod_name, mod in list(sys.modules.items()):
+    if not mod_name.startswith("linter"):
+        continue
+    for key, fns in names.items():
+        for fn_name in fns:
+            fn = getattr(mod, fn_name, None)
+            if callable(fn):
+                originals.setdefault((key, fn_name), fn)
+for mod_name, mod in list(sys.modules.items()):
+    if not mod_name.startswith("linter"):
+        continue
+    for (key, fn_name), fn in originals.items():
+        if getattr(mod, fn_name, None) is fn:
+            setattr(mod, fn_name, timed(fn, key))
+
+phases = {"import": t_import - t0}
+
+def phase(name, fn):
+    before = dict(subtotals)
+    start = time.perf_counter()
+    out = fn()
+    spent = time.perf_counter() - start
+    inner = sum(subtotals[k] - before[k] for k in subtotals)
+    phases[name] = spent - inner
+    return out
+
+from linter.core import tokens
+from linter.core.engine import Engine
+from linter.packs.loader import load_pack, pack_files, shipped_pack_dir
+
+phase("jieba init", getattr(tokens.Tokenizer, "_base_jieba", None) or tokens._Shards.default)
+import inspect
+# as build_engine loads the shipped packs (lazily compiled where the loader can)
+params = inspect.signature(load_pack).parameters
+lazy = {"shipped": True} if "shipped" in params else {}
+files = pack_files([shipped_pack_dir()])
+packs = phase("pack load", lambda: [load_pack(p, **lazy) for p in files])
+engine = phase("engine build", lambda: Engine(packs))
+phase("first lint", lambda: engine.lint(message))
+print(json.dumps({**phases, **subtotals}))
+"""
+
+
+def _env(pycache: str) -> dict[str, str]:
+    """The environment of an installed msglint: bytecode cached (pip compiles it at install
+    time). A PYTHONDONTWRITEBYTECODE=1 around a source checkout would have every run compile
+    msglint's modules again; the bench keeps their bytecode under a private prefix instead
+    (so no __pycache__ lands in the tree) and warms it with one uncounted run."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = pycache
+    return env
+
+
+def _cli(root: Path | None) -> list[str]:
+    if root is None:
+        return [str(Path(sys.executable).parent / "msglint")]
+    code = (
+        f"import sys; sys.path.insert(0, {str(root)!r}); "
+        "from linter.cli.main import main; sys.exit(main())"
+    )
+    return [sys.executable, "-c", code]
+
+
+def wall(
+    root: Path | None, runs: int, message: str, env: dict[str, str]
+) -> tuple[list[float], list[float]]:
+    """Wall seconds of each run, and CPU seconds (user + system) of each."""
+    times, cpu = [], []
+    cmd = [*_cli(root), "check", "-"]
+    subprocess.run(cmd, input=message, capture_output=True, text=True, check=False, env=env)
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.run(
+            cmd, input=message, capture_output=True, text=True, check=False, env=env
+        )
+        times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"msglint check failed ({proc.returncode}): {proc.stderr.strip()}")
+    return times, cpu
+
+
+def breakdown(root: Path, runs: int, message: str, env: dict[str, str]) -> dict[str, float]:
+    rows: list[dict[str, float]] = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(root), message],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--breakdown-runs", type=int, default=5)
+    parser.add_argument("--root", type=Path, help="checkout whose CLI to time (default: this)")
+    args = parser.parse_args()
+    root = args.root.resolve() if args.root else None
+    pycache = tempfile.mkdtemp(prefix="msglint-startup-pycache-")
+    env = _env(pycache)
+    print(f"msglint check - (one message), {args.runs} runs, checkout {root or ROOT}")
+    for name, message in MESSAGES.items():
+        times, cpu = wall(root, args.runs, message, env)
+        print(
+            f"  {name:<8}: wall median {statistics.median(times):.3f} s "
+            f"(min {min(times):.3f}, max {max(times):.3f}); "
+            f"CPU median {statistics.median(cpu):.3f} s"
+        )
+    for name, message in MESSAGES.items():
+        parts = breakdown(root or ROOT, args.breakdown_runs, message, env)
+        print(f"breakdown, {name} (median of {args.breakdown_runs} fresh processes, seconds):")
+        for key, value in parts.items():
+            print(f"  {key:<16} {value:.3f}")
+        print(f"  {'sum':<16} {sum(parts.values()):.3f}")
+    shutil.rmtree(pycache, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""What start-up skips must not change a result: jieba's dictionary loaded per character
+segments exactly as the whole dictionary does, and the caches rebuild when spoiled."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import yaml
+
+from linter.core.engine import Engine
+from linter.core.prepare import prepare
+from linter.core.tokens import _USER_WORD_FREQ, Tokenizer, jieba
+
+DATA = Path(__file__).parent / "data"
+
+
+def _texts(engine: Engine) -> list[str]:
+    texts = [ex.text for r in engine.all_rules for ex in r.spec.examples.trigger]
+    texts += [ex.text for r in engine.all_rules for ex in r.spec.examples.passing]
+    for path in sorted(DATA.glob("*.yaml")) + sorted(DATA.glob("real/**/*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        items = data.get("messages", []) if isinstance(data, dict) else []
+        texts += [
+            m["text"] for m in items if isinstance(m, dict) and isinstance(m.get("text"), str)
+        ]
+    return [prepare(t).text for t in texts]
+
+
+def test_segmentation_is_that_of_the_whole_dictionary(engine: Engine):
+    words = sorted(engine.tokenizer.user_words)
+    whole = jieba.Tokenizer()
+    whole.initialize()  # jieba's own way: every entry of the dictionary
+    for word in words:
+        whole.add_word(word, freq=_USER_WORD_FREQ)
+    lazy = Tokenizer(words)
+    texts = _texts(engine)
+    assert len(texts) > 2000
+    for text in texts:
+        expected = [(w, s, e) for w, s, e in whole.tokenize(text, HMM=False)]
+        assert [(t.text, t.start, t.end) for t in lazy.tokenize(text)] == expected
+    assert len(lazy._jieba.FREQ) < len(whole.FREQ)  # it did not need all of it
+
+
+def test_spoiled_caches_are_built_again(tmp_path: Path):
+    """A cache cut short (a crash mid-write, a full disk) is read as absent, never half."""
+    code = textwrap.dedent(
+        """
+        from linter.packs.loader import build_engine
+        engine = build_engine()
+        print(len(engine.lint("你再不还钱，我们就上门找你家人，爆你通讯录").violations))
+        """
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    run = [sys.executable, "-c", code]
+    first = subprocess.run(run, capture_output=True, text=True, check=True, env=env).stdout
+    cached = sorted((tmp_path / "msglint").iterdir())
+    assert any(p.name.endswith(".shards") for p in cached)
+    assert any(p.name.startswith("pack-") for p in cached)
+    for path in cached:
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    again = subprocess.run(run, capture_output=True, text=True, check=True, env=env).stdout
+    assert again == first and int(first) >= 3
+    third = subprocess.run(run, capture_output=True, text=True, check=True, env=env).stdout
+    assert third == first
+
+
+def test_shipped_packs_pass_the_checks_start_up_skips():
+    """Start-up trusts msglint's own packs (no compiling, no 'fixed:' or '@set' checks):
+    here they get every check a user's pack gets, compiled patterns included."""
+    from linter.core.rule_spec import compile_pack_regex
+    from linter.packs.loader import load_pack, pack_files, shipped_pack_dir
+
+    compile_pack_regex.cache_clear()
+    files = pack_files([shipped_pack_dir()])
+    assert files
+    for path in files:
+        load_pack(path)  # raises PackError on anything wrong
+    assert compile_pack_regex.cache_info().currsize > 100
