@@ -80,3 +80,15 @@ def test_shipped_packs_pass_the_checks_start_up_skips():
     for path in files:
         load_pack(path)  # raises PackError on anything wrong
     assert compile_pack_regex.cache_info().currsize > 100
+
+
+def test_shipped_concepts_pass_the_example_check_start_up_skips():
+    """Start-up does not segment msglint's own concept examples; here every one is checked
+    as a user's concept is (each example holds an entry on jieba's token boundaries)."""
+    from linter.core.concepts import check_concept_examples
+    from linter.packs.loader import build_engine
+
+    engine = build_engine()
+    shipped = [c for c in engine.concepts.concepts.values() if c.shipped]
+    assert len(shipped) > 10
+    check_concept_examples(engine.concepts, engine.tokenizer, shipped_too=True)

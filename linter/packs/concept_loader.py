@@ -67,8 +67,9 @@ def _read(path: Path) -> tuple[ConceptFile, yaml.Node | None, str]:
     return spec, root, hashlib.sha256(raw).hexdigest()
 
 
-def load_concepts(paths: Iterable[Path]) -> ConceptLibrary:
-    """Every concept file of these pack folders, as one library."""
+def load_concepts(paths: Iterable[Path], shipped: Path | None = None) -> ConceptLibrary:
+    """Every concept file of these pack folders, as one library; those under ``shipped``
+    (msglint's own pack folder) are marked so start-up trusts their examples."""
     concepts: dict[str, Concept] = {}
     context: ContextSpec | None = None
     context_where: Where | None = None
@@ -87,7 +88,13 @@ def load_concepts(paths: Iterable[Path]) -> ConceptLibrary:
                 Where(shown, line_of(node_at(root, (*loc, "examples", i))), f"{name}.examples[{i}]")
                 for i in range(len(cspec.examples))
             ]
-            concepts[name] = Concept(name=name, spec=cspec, where=where, example_where=examples)
+            concepts[name] = Concept(
+                name=name,
+                spec=cspec,
+                where=where,
+                example_where=examples,
+                shipped=shipped is not None and path.is_relative_to(shipped),
+            )
         if spec.context is not None:
             here = Where(shown, line_of(node_at(root, ("context",))), "context")
             if context is not None and context_where is not None:

@@ -166,4 +166,4 @@ def build_engine(
     shipped_files = pack_files([shipped_pack_dir()]) if shipped else []
     packs = [load_pack(p, shipped=True) for p in shipped_files]
     packs += [load_pack(p) for p in pack_files(list(extra_packs))]
-    return Engine(packs, options, load_concepts(paths))
+    return Engine(packs, options, load_concepts(paths, shipped_pack_dir() if shipped else None))
