@@ -102,7 +102,13 @@ params = inspect.signature(load_pack).parameters
 lazy = {"shipped": True} if "shipped" in params else {}
 files = pack_files([shipped_pack_dir()])
 packs = phase("pack load", lambda: [load_pack(p, **lazy) for p in files])
-engine = phase("engine build", lambda: Engine(packs))
+try:  # concepts shared by all packs (issue 13); older checkouts have none
+    from linter.packs.concept_loader import load_concepts
+    here = shipped_pack_dir()
+    concepts = phase("concept load", lambda: load_concepts([here], here))
+    engine = phase("engine build", lambda: Engine(packs, None, concepts))
+except ImportError:
+    engine = phase("engine build", lambda: Engine(packs))
 phase("first lint", lambda: engine.lint(message))
 print(json.dumps({**phases, **subtotals}))
 """
