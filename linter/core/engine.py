@@ -33,6 +33,7 @@ from .models import (
     decide,
 )
 from .options import EngineOptions
+from .pinyin import LatinReader
 from .regex_prefilter import required_literals, sample_cost
 from .rule_spec import LoadedPack, PassExample, RuleSpec, Scope, TriggerExample
 from .selection import selector_matches
@@ -260,8 +261,15 @@ class Engine:
         variants = {
             normalise_term(k): normalise_term(v) for p in packs for k, v in p.spec.variants.items()
         }
-        self.speller = VariantSpeller(variants)
         user_words = [normalise_term(w) for p in packs for w in p.spec.user_words]
+        abbreviations = {
+            normalise_term(k): normalise_term(v)
+            for p in packs
+            for k, v in p.spec.abbreviations.items()
+        }
+        # Latin inside Chinese is read only as a word the packs themselves know
+        vocabulary = [*terms, *user_words, *variants.values(), *abbreviations.values()]
+        self.speller = VariantSpeller(variants, LatinReader(vocabulary, abbreviations))
         self.tokenizer = Tokenizer(user_words)
         #: changes with anything that can change a decision (see :mod:`linter.core.engine_version`)
         self.version = engine_version(

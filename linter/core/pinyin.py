@@ -1,0 +1,296 @@
+"""Latin letters inside Chinese read as the pack words they spell (fa院 → 法院, TXL → 通讯录).
+
+Collectors dodge keyword filters by typing part of a word in pinyin or its initials
+(``shi信被执行人``, ``tong讯录``, ``qian款``, ``sxbzxr``) or a common abbreviation (``vx``,
+``zfb``). Ordinary messages are full of Latin too (APP, VIP, ETC, 5G, codes, brand names),
+so a run of letters is read as Chinese only when the result is a word the packs know:
+
+* the run spells, in full pinyin or (two characters or more) in initials, a stretch of a
+  pack word, and the Han characters written right beside the run are the rest of that word
+  (``fa`` + ``院`` = 法院; ``sx`` + ``被执行人`` = 失信被执行人); or
+* the run spells a whole pack word on its own (``tongxunlu``; initials only for words of
+  three characters or more) and stands next to Chinese; or
+* the run is in a pack's ``abbreviations`` table (``vx: 微信``, ``V信: 微信``).
+
+The vocabulary is the packs' own: their terms, the anchors their regexes need, their user
+words and variants. Readings come from pypinyin (its phrase dictionary picks 执行 = zhixing),
+imported and indexed on the first message that has Latin letters next to Chinese: a message
+without any costs one regex search. The respelt word replaces the run in the prepared text
+only; spans map back to the letters that were written (:func:`~linter.core.prepare.respell`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from .prepare import PreparedMessage, Respelling, respell
+
+_HAN = "\u4e00-\u9fff\u3400-\u4dbf"
+_HAN_WORD = re.compile(f"[{_HAN}]{{2,12}}")
+#: what an abbreviation stands for: Chinese characters only
+HAN_WORD = re.compile(f"[{_HAN}]+")
+#: the cheap test every message takes: letters touching Han, directly or across one space
+_LATIN_NEXT_TO_HAN = re.compile(f"[a-z] ?[{_HAN}]|[{_HAN}] ?[a-z]")
+_LATIN_RUN = re.compile("[a-z]+")
+#: a run touching one of these is part of a code, an address or a number (5G, a1b2, x.cn)
+_NOT_A_WORD_NEIGHBOUR = frozenset("0123456789.@/:_-=&%#\\'")
+#: an abbreviations key: Latin letters, with Han written on either side (V信)
+ABBREVIATION_KEY = re.compile(f"([{_HAN}]*)([a-z]+)([{_HAN}]*)")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+class _Reading(NamedTuple):
+    """The letters spell ``word[i:j]``, ``lengths`` letters for each of its characters."""
+
+    word: str
+    i: int
+    j: int
+    initials: bool
+    lengths: tuple[int, ...]
+
+    def rank(self) -> tuple[int, int, str]:
+        # the longest word the context confirms, full pinyin before initials, then stable
+        return (len(self.word), 0 if self.initials else 1, self.word)
+
+
+@dataclass(frozen=True, slots=True)
+class _Abbreviation:
+    before: str  # Han that must precede the letters (part of the key)
+    after: str  # Han that must follow them
+    word: str
+
+
+#: marks the end of a word in the vocabulary trie
+_END = ""
+#: the longest pinyin syllable (zhuang, shuang)
+_MAX_SYLLABLE = 6
+
+
+class _Readings:
+    """Each character's readings from pypinyin (every reading: 行 = xing, hang, heng),
+    toneless, ü as v; asked per character and kept. Imported on first use (~0.2 s)."""
+
+    def __init__(self) -> None:
+        from pypinyin import Style, pinyin
+
+        self._pinyin = pinyin
+        self._style = Style.NORMAL
+        self._full: dict[str, tuple[str, ...]] = {}
+        self._initials: dict[str, frozenset[str]] = {}
+
+    def full(self, ch: str) -> tuple[str, ...]:
+        found = self._full.get(ch)
+        if found is None:
+            (readings,) = self._pinyin(ch, style=self._style, heteronym=True, errors="ignore") or [
+                []
+            ]
+            spellings = dict.fromkeys(r for r in readings if r.isascii() and r.isalpha())
+            for r in list(spellings):  # ü is typed v (lv, pypinyin's form) or u (lu)
+                spellings.setdefault(r.replace("v", "u"))
+            found = self._full[ch] = tuple(spellings)
+        return found
+
+    def initials(self, ch: str) -> frozenset[str]:
+        found = self._initials.get(ch)
+        if found is None:
+            found = self._initials[ch] = frozenset(r[0] for r in self.full(ch))
+        return found
+
+    def spell(self, letters: str, chars: str, initials: bool) -> tuple[int, ...] | None:
+        """How many of ``letters`` spell each of ``chars`` (all of them, in order), or None."""
+        if initials:
+            if len(letters) != len(chars) or len(chars) < 2:
+                return None
+            ok = all(
+                any(r[0] == c for r in self.full(h)) for c, h in zip(letters, chars, strict=True)
+            )
+            return (1,) * len(chars) if ok else None
+        return self._spell_full(letters, 0, chars)
+
+    def _spell_full(self, letters: str, pos: int, chars: str) -> tuple[int, ...] | None:
+        if not chars:
+            return () if pos == len(letters) else None
+        for r in self.full(chars[0]):
+            if letters.startswith(r, pos):
+                rest = self._spell_full(letters, pos + len(r), chars[1:])
+                if rest is not None:
+                    return (len(r), *rest)
+        return None
+
+
+class LatinReader:
+    """Reads Latin runs inside Chinese as the pack words they spell; see the module docstring."""
+
+    def __init__(self, vocabulary: Iterable[str], abbreviations: Mapping[str, str]) -> None:
+        self._words = sorted({w for w in vocabulary if _HAN_WORD.fullmatch(w)})
+        self._abbreviations: dict[str, list[_Abbreviation]] = {}
+        for key, word in abbreviations.items():
+            m = ABBREVIATION_KEY.fullmatch(key)
+            if m is None:
+                raise ValueError(f"abbreviation {key!r}: Latin letters, with Han on either side")
+            entry = _Abbreviation(m.group(1), m.group(3), word)
+            self._abbreviations.setdefault(m.group(2), []).append(entry)
+        for entries in self._abbreviations.values():  # the longest key first
+            entries.sort(key=lambda e: -len(e.before) - len(e.after))
+        self._lock = threading.Lock()
+        #: character → (word, position) of every vocabulary word holding it
+        self._by_char: dict[str, list[tuple[str, int]]] | None = None
+        self._readings: _Readings | None = None
+        self._vocabulary_trie: dict[str, Any] | None = None
+        self._sounds: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
+
+    def _char_index(self) -> dict[str, list[tuple[str, int]]]:
+        if self._by_char is None:
+            by_char: dict[str, list[tuple[str, int]]] = {}
+            for word in self._words:
+                for pos, ch in enumerate(word):
+                    by_char.setdefault(ch, []).append((word, pos))
+            self._by_char = by_char
+        return self._by_char
+
+    def _pinyin(self) -> _Readings:
+        if self._readings is None:
+            with self._lock:
+                if self._readings is None:
+                    self._readings = _Readings()
+        return self._readings
+
+    def _trie(self) -> dict[str, Any]:
+        """The vocabulary character by character; built on first use, then read only."""
+        if self._vocabulary_trie is None:
+            root: dict[str, Any] = {}
+            for word in self._words:
+                node = root
+                for ch in word:
+                    node = node.setdefault(ch, {})
+                node[_END] = word
+            self._vocabulary_trie = root
+        return self._vocabulary_trie
+
+    def _by_sound(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """Vocabulary characters by each of their full readings and by each initial."""
+        if self._sounds is None:
+            readings = self._pinyin()
+            by_full: dict[str, set[str]] = {}
+            by_initial: dict[str, set[str]] = {}
+            for ch in {c for w in self._words for c in w}:
+                for r in readings.full(ch):
+                    by_full.setdefault(r, set()).add(ch)
+                    by_initial.setdefault(r[0], set()).add(ch)
+            self._sounds = by_full, by_initial
+        return self._sounds
+
+    def _whole_words(self, letters: str) -> Iterator[_Reading]:
+        """Vocabulary words ``letters`` spell on their own: in full pinyin, or in initials
+        when the word has three characters or more (two letters name too many words)."""
+        by_full, by_initial = self._by_sound()
+
+        def walk(node: dict[str, Any], pos: int, lengths: tuple[int, ...]) -> Iterator[_Reading]:
+            if pos == len(letters):
+                word = node.get(_END)
+                if word is not None and len(word) >= 2:
+                    yield _Reading(word, 0, len(word), False, lengths)
+                return
+            for k in range(1, min(_MAX_SYLLABLE, len(letters) - pos) + 1):
+                for ch in by_full.get(letters[pos : pos + k], ()):
+                    if ch in node:
+                        yield from walk(node[ch], pos + k, (*lengths, k))
+
+        def walk_initials(node: dict[str, Any], pos: int) -> Iterator[_Reading]:
+            if pos == len(letters):
+                word = node.get(_END)
+                if word is not None and len(word) >= 3:
+                    yield _Reading(word, 0, len(word), True, (1,) * len(word))
+                return
+            chars = by_initial.get(letters[pos], set())
+            for ch in chars if len(chars) < len(node) else node:
+                if ch in chars and ch in node:
+                    yield from walk_initials(node[ch], pos + 1)
+
+        trie = self._trie()
+        yield from walk(trie, 0, ())
+        yield from walk_initials(trie, 0)
+
+    def __call__(self, prepared: PreparedMessage) -> PreparedMessage:
+        text = prepared.text
+        if not _LATIN_NEXT_TO_HAN.search(text):
+            return prepared
+        found = [r for m in _LATIN_RUN.finditer(text) if (r := self._read(text, m)) is not None]
+        return respell(prepared, found) if found else prepared
+
+    def _read(self, text: str, run: re.Match[str]) -> Respelling | None:
+        start, end = run.span()
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        if before in _NOT_A_WORD_NEIGHBOUR or after in _NOT_A_WORD_NEIGHBOUR:
+            return None
+        if not (_is_han(before) or _is_han(after) or _han_across_space(text, start, end)):
+            return None
+        letters = run.group()
+        if len(letters) > 1 and letters == letters[0] * len(letters):
+            return None  # xx, xxxx: a mask for a name, a number or a date, not a word
+        for entry in self._abbreviations.get(letters, ()):
+            a, b = start - len(entry.before), end + len(entry.after)
+            if a >= 0 and text[a:start] == entry.before and text[end:b] == entry.after:
+                return Respelling(a, b, entry.word, _one_to_one(a, b, entry.word))
+        if len(letters) < 2:
+            return None
+        readings = list(self._in_context(text, start, end, before, after))
+        if not readings and len(letters) >= 3:
+            # a whole word in letters: read only when they name one word (txl, not sb)
+            readings = list(self._whole_words(letters))
+            if len({r.word for r in readings}) > 1:
+                return None
+        if not readings:
+            return None
+        best = max(readings, key=_Reading.rank)
+        parts, pos = [], start
+        for length in best.lengths:
+            parts.append((pos, pos + length))
+            pos += length
+        return Respelling(start, end, best.word[best.i : best.j], tuple(parts))
+
+    def _in_context(
+        self, text: str, start: int, end: int, before: str, after: str
+    ) -> Iterator[_Reading]:
+        """Readings of ``text[start:end]`` as part of a word the Han beside it completes."""
+        letters = text[start:end]
+        by_char = self._char_index()
+        if _is_han(after):  # the word goes on after the letters: word[j:] follows them
+            for word, j in by_char.get(after, ()):
+                if j and text.startswith(word[j:], end):
+                    for i in range(min(j, start + 1)):
+                        if text[start - i : start] == word[:i]:
+                            yield from self._spellings(letters, word, i, j)
+        if _is_han(before):  # the word began before the letters and ends with them
+            for word, k in by_char.get(before, ()):
+                i = k + 1
+                if i < len(word) and start >= i and text[start - i : start] == word[:i]:
+                    yield from self._spellings(letters, word, i, len(word))
+
+    def _spellings(self, letters: str, word: str, i: int, j: int) -> Iterator[_Reading]:
+        readings = self._pinyin()
+        for initials in (False, True):
+            lengths = readings.spell(letters, word[i:j], initials)
+            if lengths is not None:
+                yield _Reading(word, i, j, initials, lengths)
+
+
+def _han_across_space(text: str, start: int, end: int) -> bool:
+    return (start >= 2 and text[start - 1] == " " and _is_han(text[start - 2])) or (
+        end + 1 < len(text) and text[end] == " " and _is_han(text[end + 1])
+    )
+
+
+def _one_to_one(a: int, b: int, word: str) -> tuple[tuple[int, int], ...]:
+    """Each character of ``word`` on one character of the key when the lengths agree."""
+    if b - a != len(word):
+        return ()
+    return tuple((k, k + 1) for k in range(a, b))
