@@ -37,7 +37,7 @@ HAN_WORD = re.compile(f"[{_HAN}]+")
 _LATIN_NEXT_TO_HAN = re.compile(f"[a-z] ?[{_HAN}]|[{_HAN}] ?[a-z]")
 _LATIN_RUN = re.compile("[a-z]+")
 #: a run touching one of these is part of a code, an address or a number (5G, a1b2, x.cn)
-_NOT_A_WORD_NEIGHBOUR = frozenset("0123456789.@/:_-=&%#\\'")
+_NOT_A_WORD_NEIGHBOUR = frozenset("0123456789.@/_-=&%#\\'")
 #: an abbreviations key: Latin letters, with Han written on either side (V信)
 ABBREVIATION_KEY = re.compile(f"([{_HAN}]*)([a-z]+)([{_HAN}]*)")
 
@@ -67,6 +67,8 @@ class _Abbreviation:
     word: str
 
 
+#: the syllables of one letter (e心 = 恶心); any other lone letter is an initial at most
+_ONE_LETTER_SYLLABLES = frozenset("aeo")
 #: marks the end of a word in the vocabulary trie
 _END = ""
 #: the longest pinyin syllable (zhuang, shuang)
@@ -74,55 +76,81 @@ _MAX_SYLLABLE = 6
 
 
 class _Readings:
-    """Each character's readings from pypinyin (every reading: 行 = xing, hang, heng),
-    toneless, ü as v; asked per character and kept. Imported on first use (~0.2 s)."""
+    """Readings from pypinyin, toneless, ü typed v (pypinyin's form) or u; imported on first
+    use (~0.2 s) and kept per character and per word.
+
+    A word is read as pypinyin reads it in context (执行 = zhi xing, 还上 = huan shang): a
+    character's rare readings (还 = fu) would turn ordinary letters into the wrong word.
+    The whole-word search uses every reading of a character to find candidates, then checks
+    each candidate against its reading in context.
+    """
 
     def __init__(self) -> None:
-        from pypinyin import Style, pinyin
+        from pypinyin import Style, lazy_pinyin, pinyin
 
+        self._lazy_pinyin = lazy_pinyin
         self._pinyin = pinyin
         self._style = Style.NORMAL
-        self._full: dict[str, tuple[str, ...]] = {}
-        self._initials: dict[str, frozenset[str]] = {}
+        self._chars: dict[str, tuple[str, ...]] = {}
+        self._words: dict[str, tuple[tuple[str, ...], ...]] = {}
 
-    def full(self, ch: str) -> tuple[str, ...]:
-        found = self._full.get(ch)
+    def of_char(self, ch: str) -> tuple[str, ...]:
+        """Every reading of ``ch`` (行 = xing, hang, heng)."""
+        found = self._chars.get(ch)
         if found is None:
-            (readings,) = self._pinyin(ch, style=self._style, heteronym=True, errors="ignore") or [
-                []
-            ]
-            spellings = dict.fromkeys(r for r in readings if r.isascii() and r.isalpha())
-            for r in list(spellings):  # ü is typed v (lv, pypinyin's form) or u (lu)
-                spellings.setdefault(r.replace("v", "u"))
-            found = self._full[ch] = tuple(spellings)
+            readings = self._pinyin(ch, style=self._style, heteronym=True, errors="ignore")
+            found = self._chars[ch] = _spellings(readings[0] if readings else [])
         return found
 
-    def initials(self, ch: str) -> frozenset[str]:
-        found = self._initials.get(ch)
+    def of_word(self, word: str) -> tuple[tuple[str, ...], ...]:
+        """The spellings of each character of ``word`` as read in that word; () when some
+        character has no reading."""
+        found = self._words.get(word)
         if found is None:
-            found = self._initials[ch] = frozenset(r[0] for r in self.full(ch))
+            syllables = self._lazy_pinyin(word, style=self._style, errors="ignore")
+            found = ()
+            if len(syllables) == len(word):
+                found = tuple(_spellings([s]) for s in syllables)
+                if not all(found):
+                    found = ()
+            self._words[word] = found
         return found
 
-    def spell(self, letters: str, chars: str, initials: bool) -> tuple[int, ...] | None:
-        """How many of ``letters`` spell each of ``chars`` (all of them, in order), or None."""
+    def spell(
+        self, letters: str, word: str, i: int, j: int, initials: bool
+    ) -> tuple[int, ...] | None:
+        """How many of ``letters`` spell each character of ``word[i:j]`` (all of them, in
+        order, in full pinyin or by initials), or None."""
+        readings = self.of_word(word)[i:j]
+        if len(readings) != j - i:
+            return None
         if initials:
-            if len(letters) != len(chars) or len(chars) < 2:
+            if len(letters) != j - i or j - i < 2:
                 return None
-            ok = all(
-                any(r[0] == c for r in self.full(h)) for c, h in zip(letters, chars, strict=True)
-            )
-            return (1,) * len(chars) if ok else None
-        return self._spell_full(letters, 0, chars)
+            pairs = zip(letters, readings, strict=True)
+            ok = all(any(r[0] == c for r in spellings) for c, spellings in pairs)
+            return (1,) * len(letters) if ok else None
+        return _spell_full(letters, 0, readings)
 
-    def _spell_full(self, letters: str, pos: int, chars: str) -> tuple[int, ...] | None:
-        if not chars:
-            return () if pos == len(letters) else None
-        for r in self.full(chars[0]):
-            if letters.startswith(r, pos):
-                rest = self._spell_full(letters, pos + len(r), chars[1:])
-                if rest is not None:
-                    return (len(r), *rest)
-        return None
+
+def _spellings(readings: Iterable[str]) -> tuple[str, ...]:
+    spellings = dict.fromkeys(r for r in readings if r.isascii() and r.isalpha())
+    for r in list(spellings):  # ü is typed v (lv, pypinyin's form) or u (lu)
+        spellings.setdefault(r.replace("v", "u"))
+    return tuple(spellings)
+
+
+def _spell_full(
+    letters: str, pos: int, readings: tuple[tuple[str, ...], ...]
+) -> tuple[int, ...] | None:
+    if not readings:
+        return () if pos == len(letters) else None
+    for r in readings[0]:
+        if letters.startswith(r, pos):
+            rest = _spell_full(letters, pos + len(r), readings[1:])
+            if rest is not None:
+                return (len(r), *rest)
+    return None
 
 
 class LatinReader:
@@ -181,7 +209,7 @@ class LatinReader:
             by_full: dict[str, set[str]] = {}
             by_initial: dict[str, set[str]] = {}
             for ch in {c for w in self._words for c in w}:
-                for r in readings.full(ch):
+                for r in readings.of_char(ch):
                     by_full.setdefault(r, set()).add(ch)
                     by_initial.setdefault(r[0], set()).add(ch)
             self._sounds = by_full, by_initial
@@ -215,8 +243,13 @@ class LatinReader:
                     yield from walk_initials(node[ch], pos + 1)
 
         trie = self._trie()
-        yield from walk(trie, 0, ())
-        yield from walk_initials(trie, 0)
+        readings = self._pinyin()
+        for found in (*walk(trie, 0, ()), *walk_initials(trie, 0)):
+            # found through some reading of each character: keep it if the word reads so
+            n = len(found.word)
+            lengths = readings.spell(letters, found.word, 0, n, found.initials)
+            if lengths is not None:
+                yield found._replace(lengths=lengths)
 
     def __call__(self, prepared: PreparedMessage) -> PreparedMessage:
         text = prepared.text
@@ -240,7 +273,7 @@ class LatinReader:
             a, b = start - len(entry.before), end + len(entry.after)
             if a >= 0 and text[a:start] == entry.before and text[end:b] == entry.after:
                 return Respelling(a, b, entry.word, _one_to_one(a, b, entry.word))
-        if len(letters) < 2:
+        if len(letters) < 2 and letters not in _ONE_LETTER_SYLLABLES:
             return None
         readings = list(self._in_context(text, start, end, before, after))
         if not readings and len(letters) >= 3:
@@ -278,7 +311,7 @@ class LatinReader:
     def _spellings(self, letters: str, word: str, i: int, j: int) -> Iterator[_Reading]:
         readings = self._pinyin()
         for initials in (False, True):
-            lengths = readings.spell(letters, word[i:j], initials)
+            lengths = readings.spell(letters, word, i, j, initials)
             if lengths is not None:
                 yield _Reading(word, i, j, initials, lengths)
 
