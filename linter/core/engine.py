@@ -267,10 +267,11 @@ class Engine:
             for p in packs
             for k, v in p.spec.abbreviations.items()
         }
+        self.tokenizer = Tokenizer(user_words)
         # Latin inside Chinese is read only as a word the packs themselves know
         vocabulary = [*terms, *user_words, *variants.values(), *abbreviations.values()]
-        self.speller = VariantSpeller(variants, LatinReader(vocabulary, abbreviations))
-        self.tokenizer = Tokenizer(user_words)
+        latin = LatinReader(vocabulary, abbreviations, self.tokenizer.frequency)
+        self.speller = VariantSpeller(variants, latin)
         #: changes with anything that can change a decision (see :mod:`linter.core.engine_version`)
         self.version = engine_version(
             (p.sha256 for p in packs), user_words, self.options.model_dump(mode="json")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -54,10 +54,6 @@ class _Reading(NamedTuple):
     j: int
     initials: bool
     lengths: tuple[int, ...]
-
-    def rank(self) -> tuple[int, int, str]:
-        # the longest word the context confirms, full pinyin before initials, then stable
-        return (len(self.word), 0 if self.initials else 1, self.word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +152,14 @@ def _spell_full(
 class LatinReader:
     """Reads Latin runs inside Chinese as the pack words they spell; see the module docstring."""
 
-    def __init__(self, vocabulary: Iterable[str], abbreviations: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        abbreviations: Mapping[str, str],
+        frequency: Callable[[str], int] = lambda word: 0,
+    ) -> None:
+        #: how common a word is (jieba's dictionary): picks between homophones
+        self._frequency = frequency
         self._words = sorted({w for w in vocabulary if _HAN_WORD.fullmatch(w)})
         self._abbreviations: dict[str, list[_Abbreviation]] = {}
         for key, word in abbreviations.items():
@@ -283,12 +286,25 @@ class LatinReader:
                 return None
         if not readings:
             return None
-        best = max(readings, key=_Reading.rank)
+        best = max(readings, key=self._rank)
+        if any(_spelt(r) != _spelt(best) and self._rank(r) == self._rank(best) for r in readings):
+            return None  # homophones nothing chooses between (ta找: 他 or 她)
         parts, pos = [], start
         for length in best.lengths:
             parts.append((pos, pos + length))
             pos += length
         return Respelling(start, end, best.word[best.i : best.j], tuple(parts))
+
+    def _rank(self, reading: _Reading) -> tuple[int, int, int, int]:
+        """The longest word the context confirms, full pinyin before initials, then the
+        more common word and characters (追tao欠款: 追讨 before 追逃; dai不下去: 待 before 呆)."""
+        spelt = _spelt(reading)
+        return (
+            len(reading.word),
+            0 if reading.initials else 1,
+            self._frequency(reading.word),
+            self._frequency(spelt),
+        )
 
     def _in_context(
         self, text: str, start: int, end: int, before: str, after: str
@@ -314,6 +330,10 @@ class LatinReader:
             lengths = readings.spell(letters, word, i, j, initials)
             if lengths is not None:
                 yield _Reading(word, i, j, initials, lengths)
+
+
+def _spelt(reading: _Reading) -> str:
+    return reading.word[reading.i : reading.j]
 
 
 def _han_across_space(text: str, start: int, end: int) -> bool:
