@@ -65,6 +65,8 @@ class _Abbreviation:
 
 #: the syllables of one letter (e心 = 恶心); any other lone letter is an initial at most
 _ONE_LETTER_SYLLABLES = frozenset("aeo")
+#: how many runs of letters keep their whole-word readings
+_WHOLE_WORD_CACHE = 4096
 #: marks the end of a word in the vocabulary trie
 _END = ""
 #: the longest pinyin syllable (zhuang, shuang)
@@ -172,19 +174,35 @@ class LatinReader:
             entries.sort(key=lambda e: -len(e.before) - len(e.after))
         self._lock = threading.Lock()
         #: character → (word, position) of every vocabulary word holding it
-        self._by_char: dict[str, list[tuple[str, int]]] | None = None
+        #: letters → the whole words they spell (APP, VIP, ETC come again and again)
+        self._whole_word_cache: dict[str, list[_Reading]] = {}
+        self._contexts: (
+            tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]] | None
+        ) = None
         self._readings: _Readings | None = None
         self._vocabulary_trie: dict[str, Any] | None = None
         self._sounds: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
 
-    def _char_index(self) -> dict[str, list[tuple[str, int]]]:
-        if self._by_char is None:
-            by_char: dict[str, list[tuple[str, int]]] = {}
+    def _context_index(
+        self,
+    ) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]]:
+        """Where a word may go on after letters, and where it may have begun before them.
+
+        ``after``: the one or two characters that must follow the letters (``word[j:j+2]``,
+        or the last character) → (word, j); ``before``: the one or two that must precede
+        them (``word[i-2:i]``, or the first) → (word, i). Keyed by two characters where the
+        word has them, so a common character (的, 你) does not bring every word holding it.
+        """
+        if self._contexts is None:
+            after: dict[str, list[tuple[str, int]]] = {}
+            before: dict[str, list[tuple[str, int]]] = {}
             for word in self._words:
-                for pos, ch in enumerate(word):
-                    by_char.setdefault(ch, []).append((word, pos))
-            self._by_char = by_char
-        return self._by_char
+                n = len(word)
+                for k in range(1, n):
+                    after.setdefault(word[k : k + 2], []).append((word, k))
+                    before.setdefault(word[max(0, k - 2) : k], []).append((word, k))
+            self._contexts = after, before
+        return self._contexts
 
     def _pinyin(self) -> _Readings:
         if self._readings is None:
@@ -281,7 +299,11 @@ class LatinReader:
         readings = list(self._in_context(text, start, end, before, after))
         if not readings and len(letters) >= 3:
             # a whole word in letters: read only when they name one word (txl, not sb)
-            readings = list(self._whole_words(letters))
+            readings = self._whole_word_cache.get(letters)
+            if readings is None:
+                readings = list(self._whole_words(letters))
+                if len(self._whole_word_cache) < _WHOLE_WORD_CACHE:
+                    self._whole_word_cache[letters] = readings
             if len({r.word for r in readings}) > 1:
                 return None
         if not readings:
@@ -311,21 +333,27 @@ class LatinReader:
     ) -> Iterator[_Reading]:
         """Readings of ``text[start:end]`` as part of a word the Han beside it completes."""
         letters = text[start:end]
-        by_char = self._char_index()
+        follows, precedes = self._context_index()
         if _is_han(after):  # the word goes on after the letters: word[j:] follows them
-            for word, j in by_char.get(after, ()):
-                if j and text.startswith(word[j:], end):
-                    for i in range(min(j, start + 1)):
-                        if text[start - i : start] == word[:i]:
-                            yield from self._spellings(letters, word, i, j)
+            for key in {text[end : end + 2], after}:
+                for word, j in follows.get(key, ()):
+                    if text.startswith(word[j:], end):
+                        for i in range(min(j, start + 1)):
+                            if text[start - i : start] == word[:i]:
+                                yield from self._spellings(letters, word, i, j)
         if _is_han(before):  # the word began before the letters and ends with them
-            for word, k in by_char.get(before, ()):
-                i = k + 1
-                if i < len(word) and start >= i and text[start - i : start] == word[:i]:
-                    yield from self._spellings(letters, word, i, len(word))
+            for key in {text[max(0, start - 2) : start], before}:
+                for word, i in precedes.get(key, ()):
+                    if start >= i and text[start - i : start] == word[:i]:
+                        yield from self._spellings(letters, word, i, len(word))
 
     def _spellings(self, letters: str, word: str, i: int, j: int) -> Iterator[_Reading]:
+        if not j - i <= len(letters) <= _MAX_SYLLABLE * (j - i):
+            return  # too few or too many letters for these characters
         readings = self._pinyin()
+        of_word = readings.of_word(word)
+        if not of_word or not any(r[0] == letters[0] for r in of_word[i]):
+            return  # the first letter already disagrees (the usual case)
         for initials in (False, True):
             lengths = readings.spell(letters, word, i, j, initials)
             if lengths is not None:
