@@ -7,16 +7,23 @@ so a run of letters is read as Chinese only when the result is a word the packs 
 
 * the run spells, in full pinyin or (two characters or more) in initials, a stretch of a
   pack word, and the Han characters written right beside the run are the rest of that word
-  (``fa`` + ``院`` = 法院; ``sx`` + ``被执行人`` = 失信被执行人); or
-* the run spells a whole pack word on its own (``tongxunlu``; initials only for words of
-  three characters or more) and stands next to Chinese; or
+  (``fa`` + ``院`` = 法院; ``sx`` + ``被执行人`` = 失信被执行人; lone a, e, o are syllables); or
+* the run (three letters or more) spells one whole pack word and no other, in full pinyin or
+  in initials of three characters or more (``tongxunlu``, ``sxbzxr``), next to Chinese; or
 * the run is in a pack's ``abbreviations`` table (``vx: 微信``, ``V信: 微信``).
 
+Never read: runs touching digits or address characters (5G, a1b2, fayuan.gov.cn), one
+letter repeated (xx, xxxx: masks). Between homophones the word the context confirms
+furthest wins, then the more common word in jieba's dictionary (追tao欠款 = 追讨, not 追逃);
+a tie nothing breaks is not read.
+
 The vocabulary is the packs' own: their terms, the anchors their regexes need, their user
-words and variants. Readings come from pypinyin (its phrase dictionary picks 执行 = zhixing),
-imported and indexed on the first message that has Latin letters next to Chinese: a message
-without any costs one regex search. The respelt word replaces the run in the prepared text
-only; spans map back to the letters that were written (:func:`~linter.core.prepare.respell`).
+words, variants and abbreviations. Readings come from pypinyin as it reads each word in
+context (执行 = zhixing; 还 = fu, a rare reading, does not count). A message without
+letters next to Chinese costs one regex search; pypinyin (~0.2 s to import) is loaded on
+the first message whose letters sit beside the characters of some pack word. The respelt
+word replaces the run in the prepared text only; spans map back to the letters that were
+written (:func:`~linter.core.prepare.respell`).
 """
 
 from __future__ import annotations
@@ -173,7 +180,6 @@ class LatinReader:
         for entries in self._abbreviations.values():  # the longest key first
             entries.sort(key=lambda e: -len(e.before) - len(e.after))
         self._lock = threading.Lock()
-        #: character → (word, position) of every vocabulary word holding it
         #: letters → the whole words they spell (APP, VIP, ETC come again and again)
         self._whole_word_cache: dict[str, list[_Reading]] = {}
         self._contexts: (
