@@ -28,9 +28,11 @@ written (:func:`~linter.core.prepare.respell`).
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -47,6 +49,20 @@ _LATIN_RUN = re.compile("[a-z]+")
 _NOT_A_WORD_NEIGHBOUR = frozenset("0123456789.@/_-=&%#\\'")
 #: an abbreviations key: Latin letters, with Han written on either side (V信)
 ABBREVIATION_KEY = re.compile(f"([{_HAN}]*)([a-z]+)([{_HAN}]*)")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """For a one-time build (pypinyin's import, the indexes below): it allocates some 100k
+    objects and frees none, and each collection it set off would walk everything already
+    loaded (jieba's dictionary, the compiled packs), doubling its cost."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _is_han(ch: str) -> bool:
@@ -200,19 +216,13 @@ class LatinReader:
         word has them, so a common character (的, 你) does not bring every word holding it.
         """
         if self._contexts is None:
-            after: dict[str, list[tuple[str, int]]] = {}
-            before: dict[str, list[tuple[str, int]]] = {}
-            for word in self._words:
-                n = len(word)
-                for k in range(1, n):
-                    after.setdefault(word[k : k + 2], []).append((word, k))
-                    before.setdefault(word[max(0, k - 2) : k], []).append((word, k))
-            self._contexts = after, before
+            with _collector_paused():
+                self._contexts = _build_context_index(self._words)
         return self._contexts
 
     def _pinyin(self) -> _Readings:
         if self._readings is None:
-            with self._lock:
+            with self._lock, _collector_paused():
                 if self._readings is None:
                     self._readings = _Readings()
         return self._readings
@@ -221,11 +231,12 @@ class LatinReader:
         """The vocabulary character by character; built on first use, then read only."""
         if self._vocabulary_trie is None:
             root: dict[str, Any] = {}
-            for word in self._words:
-                node = root
-                for ch in word:
-                    node = node.setdefault(ch, {})
-                node[_END] = word
+            with _collector_paused():
+                for word in self._words:
+                    node = root
+                    for ch in word:
+                        node = node.setdefault(ch, {})
+                    node[_END] = word
             self._vocabulary_trie = root
         return self._vocabulary_trie
 
@@ -235,10 +246,11 @@ class LatinReader:
             readings = self._pinyin()
             by_full: dict[str, set[str]] = {}
             by_initial: dict[str, set[str]] = {}
-            for ch in {c for w in self._words for c in w}:
-                for r in readings.of_char(ch):
-                    by_full.setdefault(r, set()).add(ch)
-                    by_initial.setdefault(r[0], set()).add(ch)
+            with _collector_paused():
+                for ch in {c for w in self._words for c in w}:
+                    for r in readings.of_char(ch):
+                        by_full.setdefault(r, set()).add(ch)
+                        by_initial.setdefault(r[0], set()).add(ch)
             self._sounds = by_full, by_initial
         return self._sounds
 
@@ -364,6 +376,18 @@ class LatinReader:
             lengths = readings.spell(letters, word, i, j, initials)
             if lengths is not None:
                 yield _Reading(word, i, j, initials, lengths)
+
+
+def _build_context_index(
+    words: Iterable[str],
+) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]]:
+    after: dict[str, list[tuple[str, int]]] = {}
+    before: dict[str, list[tuple[str, int]]] = {}
+    for word in words:
+        for k in range(1, len(word)):
+            after.setdefault(word[k : k + 2], []).append((word, k))
+            before.setdefault(word[max(0, k - 2) : k], []).append((word, k))
+    return after, before
 
 
 def _spelt(reading: _Reading) -> str:
