@@ -64,6 +64,7 @@ def raised(engine: Engine, text: str, context: MessageContext = IM) -> dict[str,
         ("你已是sx被执行人", "失信被执行人"),  # initials, the rest in Chinese
         ("真e心，借钱不还", "恶心"),  # a one-letter syllable
         ("开庭传票已寄往你户籍地，请你去fa院", "法院"),
+        ("你已是shi信bei执行人", "失信被执行人"),  # bei is 被 once shi is 失
     ],
 )
 def test_pinyin_and_initials_read_as_the_pack_word(engine: Engine, text: str, word: str):
@@ -90,6 +91,7 @@ def test_abbreviations_read_as_their_word(engine: Engine, text: str, word: str):
         ("你已被列为shi信被执行人，限制高消费", "ZH-LEG-012", "shi信被执行人"),
         ("我们会打给你tong讯录里所有人", "ZH-TPD-009", "tong讯录"),
         ("马上dong结你的账户", "ZH-LEG-015", "dong结你的账户"),
+        ("你已被列为shi信bei执行人，限制高消费", "ZH-LEG-012", "shi信bei执行人"),
         ("再不还就爆你TXL", "ZH-TPD-009", "爆你TXL"),
         ("您的案件已移交fayuan，将追究刑事责任", "ZH-LEG-002", "fayuan"),
     ],

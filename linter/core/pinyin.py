@@ -291,11 +291,17 @@ class LatinReader:
                 yield found._replace(lengths=lengths)
 
     def __call__(self, prepared: PreparedMessage) -> PreparedMessage:
-        text = prepared.text
-        if not _LATIN_NEXT_TO_HAN.search(text):
+        if not _LATIN_NEXT_TO_HAN.search(prepared.text):
             return prepared
-        found = [r for m in _LATIN_RUN.finditer(text) if (r := self._read(text, m)) is not None]
-        return respell(prepared, found) if found else prepared
+        # A second pass reads letters whose word the first pass completed (shi信bei执行人:
+        # bei is 被 once shi is 失); respell() composes the offset maps.
+        for _ in range(2):
+            text = prepared.text
+            found = [r for m in _LATIN_RUN.finditer(text) if (r := self._read(text, m))]
+            if not found:
+                break
+            prepared = respell(prepared, found)
+        return prepared
 
     def _read(self, text: str, run: re.Match[str]) -> Respelling | None:
         start, end = run.span()
