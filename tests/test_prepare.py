@@ -67,3 +67,22 @@ def test_full_width_braces_are_a_placeholder_too():
 def test_full_width_separators_inside_words_are_removed_too():
     assert original_of("通－讯－录已导出", "通讯录") == "通－讯－录"
     assert original_of("法＊院", "法院") == "法＊院"
+
+
+def test_a_respelt_span_maps_each_character_to_what_it_was_written_with():
+    from linter.core.prepare import Respelling, respell
+
+    base = prepare("去fa院和TXL")
+    fa, txl = base.text.index("fa"), base.text.index("txl")
+    prepared = respell(
+        base,
+        [
+            Respelling(fa, fa + 2, "法", ((fa, fa + 2),)),
+            Respelling(txl, txl + 3, "通讯录"),  # no parts: each character is the whole run
+        ],
+    )
+    assert prepared.text == "去法院和通讯录"
+    assert prepared.to_original(1, 3) == (1, 4)  # 法院 → fa院
+    assert prepared.to_original(5, 6) == (5, 8)  # 讯 → TXL
+    assert prepared.to_original(0, 1) == (0, 1)
+    assert len(prepared.starts) == len(prepared.ends) == len(prepared.text)

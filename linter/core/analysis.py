@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -180,14 +180,22 @@ class Analysis:
 
 
 class VariantSpeller:
-    """Reads homophone spellings (法阮, 起苏) as the words they stand for, in prepared text."""
+    """Reads homophone spellings (法阮, 起苏) as the words they stand for, in prepared text,
+    after ``latin`` has read the Latin letters inside Chinese (fa院 → 法院)."""
 
-    def __init__(self, variants: dict[str, str]) -> None:
+    def __init__(
+        self,
+        variants: dict[str, str],
+        latin: Callable[[PreparedMessage], PreparedMessage] | None = None,
+    ) -> None:
         self._variants = variants
+        self._latin = latin
         keys = sorted(variants, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
 
     def __call__(self, prepared: PreparedMessage) -> PreparedMessage:
+        if self._latin is not None:
+            prepared = self._latin(prepared)
         if self._pattern is None or not self._pattern.search(prepared.text):
             return prepared
         text = self._pattern.sub(lambda m: self._variants[m.group()], prepared.text)

@@ -37,6 +37,7 @@ from .models import (
     decide,
 )
 from .options import EngineOptions
+from .pinyin import LatinReader
 from .prepare import prepare
 from .rule_spec import LoadedPack, PassExample, RuleSpec, Scope, TriggerExample
 from .selection import selector_matches
@@ -328,11 +329,19 @@ class Engine:
         variants = {
             normalise_term(k): normalise_term(v) for p in packs for k, v in p.spec.variants.items()
         }
-        self.speller = VariantSpeller(variants)
+        user_words = [normalise_term(w) for p in packs for w in p.spec.user_words]
+        abbreviations = {
+            normalise_term(k): normalise_term(v)
+            for p in packs
+            for k, v in p.spec.abbreviations.items()
+        }
+        self.tokenizer = Tokenizer(user_words)
+        # Latin inside Chinese is read only as a word the packs themselves know
+        vocabulary = [*terms, *user_words, *variants.values(), *abbreviations.values()]
+        latin = LatinReader(vocabulary, abbreviations, self.tokenizer.frequency)
+        self.speller = VariantSpeller(variants, latin)
         for rule in self.all_rules:
             _check_anchors(rule, self.speller)
-        user_words = [normalise_term(w) for p in packs for w in p.spec.user_words]
-        self.tokenizer = Tokenizer(user_words)
         # a concept word jieba cuts apart would never match: fail now, naming it
         check_concept_examples(self.concepts, self.tokenizer)
         #: changes with anything that can change a decision (see :mod:`linter.core.engine_version`)

@@ -5,7 +5,7 @@ context, so an audit can reproduce a decision from the version it was made with.
 covers the packs (their bytes), the user words they give jieba, the options a deployment
 sets (selection, severity overrides, sending window, organisation names, language),
 msglint's own version, the versions of the libraries that segment, convert and match
-(jieba, OpenCC, regex) and Python's Unicode database (NFKC normalisation).
+(jieba, OpenCC, regex, pypinyin) and Python's Unicode database (NFKC normalisation).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 #: the distributions whose code takes part in a decision, msglint first
-DECIDING_DISTRIBUTIONS = ("msglint", "jieba", "opencc", "regex")
+DECIDING_DISTRIBUTIONS = ("msglint", "jieba", "opencc", "regex", "pypinyin")
 
 
 @cache  # the code in memory keeps its version while the process runs

@@ -180,3 +180,49 @@ def prepare(original: str) -> PreparedMessage:
         ends=tuple(ends),
         placeholders=tuple(placeholders),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Respelling:
+    """``word`` read in place of the prepared text ``[start, end)`` (fa院 → 法院).
+
+    ``parts`` gives, for each character of ``word``, the prepared span it was spelt with
+    (``fa`` for 法); without it every character stands for the whole span.
+    """
+
+    start: int
+    end: int
+    word: str
+    parts: tuple[tuple[int, int], ...] = ()
+
+
+def respell(prepared: PreparedMessage, respellings: Sequence[Respelling]) -> PreparedMessage:
+    """``prepared`` with each respelling's word in place of its span (sorted, disjoint);
+    the offset map is rebuilt, so a span on a word still points at what was written."""
+    if not respellings:
+        return prepared
+    old_starts, old_ends, text = prepared.starts, prepared.ends, prepared.text
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for r in respellings:
+        chars.append(text[pos : r.start])
+        starts.extend(old_starts[pos : r.start])
+        ends.extend(old_ends[pos : r.start])
+        parts = r.parts or ((r.start, r.end),) * len(r.word)
+        for a, b in parts:
+            starts.append(old_starts[a])
+            ends.append(old_ends[b - 1])
+        chars.append(r.word)
+        pos = r.end
+    chars.append(text[pos:])
+    starts.extend(old_starts[pos:])
+    ends.extend(old_ends[pos:])
+    return PreparedMessage(
+        original=prepared.original,
+        text="".join(chars),
+        starts=tuple(starts),
+        ends=tuple(ends),
+        placeholders=prepared.placeholders,
+    )

@@ -30,6 +30,7 @@ from pydantic import (
 
 from .frame_spec import AllMatch, AnyMatch, FrameMatch, PhraseMatch
 from .models import Applicability, Category, Channel, MessageContext, Recipient, Severity
+from .pinyin import ABBREVIATION_KEY, HAN_WORD
 from .script import is_traditional
 
 RULE_ID = r"^[A-Z]{2}-[A-Z]{2,5}-\d{3}$"
@@ -313,6 +314,21 @@ class PackSpec(_Strict):
     #: each variant has the length of its word, so spans still map one to one
     variants: dict[str, str] = Field(default_factory=dict)
     rules: list[RuleSpec] = Field(min_length=1)
+    #: Latin spellings collectors use for a word (TXL: 通讯录, V信: 微信), read as that word
+    #: where they stand next to Chinese (see :mod:`linter.core.pinyin`)
+    abbreviations: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("abbreviations")
+    @classmethod
+    def _abbreviation_shape(cls, abbreviations: dict[str, str]) -> dict[str, str]:
+        for key, word in abbreviations.items():
+            if not ABBREVIATION_KEY.fullmatch(key.lower()):
+                raise ValueError(
+                    f"abbreviation {key!r}: Latin letters, with Chinese characters on either side"
+                )
+            if not HAN_WORD.fullmatch(word):
+                raise ValueError(f"abbreviation {key!r} → {word!r}: the word is Chinese characters")
+        return abbreviations
 
     @field_validator("variants")
     @classmethod

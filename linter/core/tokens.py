@@ -103,6 +103,10 @@ class Tokenizer:
         # boundaries (a term is never hidden inside a guessed word), and it is faster.
         return [Token(w, s, e) for w, s, e in self._jieba.tokenize(text, HMM=False)]
 
+    def frequency(self, word: str) -> int:
+        """How common ``word`` is in jieba's dictionary (0: not a word of it)."""
+        return int(self._jieba.FREQ.get(word) or 0)
+
     def segment_block(self, block: str) -> list[str]:
         """The words of one ``HAN_BLOCK`` run, as :meth:`tokenize` cuts it inside a text."""
         self._fill(block)

@@ -38,7 +38,9 @@ ENV_SUPERVISOR = "MSGLINT_SUPERVISOR_PID"
 
 #: Linted before a snapshot is published and by /readyz: proves the packs are compiled,
 #: jieba answers and the decision path works end to end.
-PROBE_TEXT = "再不还钱就找人收拾你"
+#: a threat, and a word half in pinyin: probing it also loads pypinyin and the Latin reader's
+#: indexes before the first request, not during it
+PROBE_TEXT = "再不还钱就找人收拾你，fa院见"
 
 
 class ReloadRefused(Exception):
