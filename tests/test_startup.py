@@ -77,9 +77,14 @@ def test_shipped_packs_pass_the_checks_start_up_skips():
     compile_pack_regex.cache_clear()
     files = pack_files([shipped_pack_dir()])
     assert files
-    for path in files:
-        load_pack(path)  # raises PackError on anything wrong
+    packs = [load_pack(path) for path in files]  # raises PackError on anything wrong
     assert compile_pack_regex.cache_info().currsize > 100
+    # as a user's packs: every trigger example holds one of its rule's declared anchors
+    from linter.core.engine import Engine
+    from linter.packs.concept_loader import load_concepts
+
+    assert not any(p.shipped for p in packs)
+    Engine(packs, None, load_concepts([shipped_pack_dir()]))
 
 
 def test_shipped_concepts_pass_the_example_check_start_up_skips():

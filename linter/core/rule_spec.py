@@ -376,3 +376,5 @@ class LoadedPack:
     spec: PackSpec
     path: str
     sha256: str
+    #: one of msglint's own packs: CI makes the checks start-up skips (anchors vs examples)
+    shipped: bool = False

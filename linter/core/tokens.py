@@ -104,7 +104,9 @@ class Tokenizer:
         return [Token(w, s, e) for w, s, e in self._jieba.tokenize(text, HMM=False)]
 
     def frequency(self, word: str) -> int:
-        """How common ``word`` is in jieba's dictionary (0: not a word of it)."""
+        """How common ``word`` is in jieba's dictionary (0: not a word of it). Its characters'
+        entries are loaded first: the dictionary is loaded by character as text needs it."""
+        self._fill(word)
         return int(self._jieba.FREQ.get(word) or 0)
 
     def segment_block(self, block: str) -> list[str]:

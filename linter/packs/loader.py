@@ -150,7 +150,7 @@ def load_pack(path: Path, *, shipped: bool = False) -> LoadedPack:
             raise PackError(
                 shown, line, _field_name(loc, tagged=False), f"unknown term set '@{name}'"
             )
-    return LoadedPack(spec=spec, path=shown, sha256=sha256)
+    return LoadedPack(spec=spec, path=shown, sha256=sha256, shipped=shipped)
 
 
 def build_engine(
