@@ -36,6 +36,7 @@ from .options import EngineOptions
 from .regex_prefilter import required_literals, sample_cost
 from .rule_spec import LoadedPack, PassExample, RuleSpec, Scope, TriggerExample
 from .selection import selector_matches
+from .text_model import ModelLoadError
 from .tokens import Tokenizer
 
 
@@ -149,13 +150,20 @@ def _term_expander(term_sets: dict[str, list[str]]) -> Callable[[list[str]], lis
 
 def compile_rule(spec: RuleSpec, pack: LoadedPack, options: EngineOptions) -> CompiledRule:
     expand = _term_expander(pack.spec.term_sets)
-    matcher = MATCHER_BY_KIND[spec.match.kind](spec.match, expand).configured(options)
+    try:
+        matcher = MATCHER_BY_KIND[spec.match.kind](spec.match, expand).configured(options)
+    except ModelLoadError as exc:
+        raise PackError(pack.path, None, f"{spec.id}.match", str(exc)) from None
+    severity = options.severity.get(spec.id, spec.severity)
+    cap = matcher.max_severity
+    if cap is not None and severity.rank > cap.rank:
+        severity = cap  # a config asking more is refused where it is read (run/config.py)
     exc = spec.exceptions
     return CompiledRule(
         spec=spec,
         pack=pack.spec.pack.name,
         pack_path=pack.path,
-        severity=options.severity.get(spec.id, spec.severity),
+        severity=severity,
         matcher=matcher,
         allow=[normalise_term(a) for a in expand(exc.allow)],
         unless=[ScopedFinder(PatternFinder(u, expand), u.scope) for u in exc.unless],
@@ -265,7 +273,10 @@ class Engine:
         self.tokenizer = Tokenizer(user_words)
         #: changes with anything that can change a decision (see :mod:`linter.core.engine_version`)
         self.version = engine_version(
-            (p.sha256 for p in packs), user_words, self.options.model_dump(mode="json")
+            (p.sha256 for p in packs),
+            user_words,
+            self.options.model_dump(mode="json"),
+            models=(v for r in self.all_rules for v in r.matcher.versions()),
         )
 
     def _selected(self, rule: RuleSpec) -> bool:
@@ -307,6 +318,7 @@ class Engine:
             for span in rule.spans_where_applied(analysis):
                 start, end = prepared.to_original(*span)
                 spec = rule.spec
+                evidence, score = rule.matcher.evidence(analysis, span) or (None, None)
                 out.append(
                     Violation(
                         rule=spec.id,
@@ -317,6 +329,8 @@ class Engine:
                         start=start,
                         end=end,
                         matched=text[start:end],
+                        evidence=evidence,
+                        score=score,
                         fix=build_fix(
                             spec.fix,
                             prepared.text[span[0] : span[1]],
@@ -408,7 +422,7 @@ class Engine:
         region = Region.of(prepared, lo, hi, rule_id)
         for rule in self._plan(context).triggered(hits):
             rid = rule.spec.id
-            if not region.may_find(rid, rule.reach, hits):
+            if not rule.matcher.judges_fixes or not region.may_find(rid, rule.reach, hits):
                 continue
             for span in rule.spans_where_applied(analysis):
                 start, end = prepared.to_original(*span)

@@ -16,11 +16,12 @@ from typing import Any, Protocol
 from .analysis import Analysis, Span, present
 from .errors import RuleTimeout
 from .fix_check import ANYWHERE, Reach
-from .models import DEFAULT_TIMEZONE, zone
+from .models import DEFAULT_TIMEZONE, Severity, zone
 from .options import EngineOptions
 from .prepare import SLOT, prepare
 from .regex_prefilter import max_match_width, required_sets
 from .rule_spec import (
+    ModelMatch,
     NearMatch,
     Pattern,
     RegexMatch,
@@ -30,6 +31,8 @@ from .rule_spec import (
     TermsMatch,
     compile_pack_regex,
 )
+from .text_model import clauses, features, shipped_model
+from .tokens import Tokenizer
 
 #: No regex of any pack may run longer than this on one message.
 REGEX_TIMEOUT_SECONDS = 0.05
@@ -158,6 +161,20 @@ class Matcher(Protocol):
         """This matcher under a deployment's options (most kinds take none: itself)."""
         ...
 
+    #: the highest severity its rule may have (None: any); a config asking more is capped
+    max_severity: Severity | None
+    #: a span it finds in a fixed text takes the fix back (see Engine._wrong_after_fix)
+    judges_fixes: bool
+
+    def evidence(self, analysis: Analysis, span: Span) -> tuple[str, float] | None:
+        """What a finding says it rests on beyond its words: ("model", score) or None."""
+        ...
+
+    def versions(self) -> Iterable[str]:
+        """What besides the packs decides its findings (a model's weights), for the
+        engine's version."""
+        ...
+
 
 class _Kind:
     """What most kinds answer; each class overrides what it does differently."""
@@ -165,6 +182,14 @@ class _Kind:
     cues_inside = False
     outermost_only = True
     sees_signature = False
+    max_severity: Severity | None = None
+    judges_fixes = True
+
+    def evidence(self, analysis: Analysis, span: Span) -> tuple[str, float] | None:
+        return None
+
+    def versions(self) -> Iterable[str]:
+        return ()
 
     def finders(self) -> Iterable[PatternFinder]:
         return ()
@@ -417,6 +442,55 @@ class SignatureMatcher(_Kind):
         return [sigs[0][0]]
 
 
+@lru_cache(maxsize=256)
+def _message_features(text: str, recipient: str, ngrams: tuple[int, ...]) -> frozenset[str]:
+    """A prepared text's model features; the model rules of every category share them."""
+    return frozenset(features(text, Tokenizer(), recipient, ngrams))
+
+
+class ModelMatcher(_Kind):
+    """The learned second opinion (:mod:`linter.core.text_model`): when the message scores
+    at least ``threshold`` for the category, the clause that scores highest on its own is
+    the span. It always runs (no term can say it will not fire)."""
+
+    #: a model can send a message to review, never block it alone
+    max_severity = Severity.warning
+    # A rewrite is checked by the rules, which say what exactly is wrong: a score of the
+    # whole rewritten message does not take a rule's fix back.
+    judges_fixes = False
+
+    def __init__(self, spec: ModelMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.category = spec.category.value
+        self.threshold = spec.threshold
+        self.model = shipped_model()
+
+    def versions(self) -> Iterable[str]:
+        return (self.model.version,)
+
+    def _score(self, text: str, recipient: str) -> float:
+        feats = _message_features(text, recipient, self.model.ngrams)
+        return self.model.score(self.category, set(feats))
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        text, recipient = analysis.text, analysis.context.recipient.value
+        if self._score(text, recipient) < self.threshold:
+            return []
+        # the clause that drove the score: the one whose words add the most to it (a linear
+        # score is a sum over features; a clause scored on its own would favour short ones)
+        spans = clauses(text) or [(0, len(text))]
+        model, category = self.model, self.category
+
+        def drove(c: Span) -> tuple[float, int]:
+            feats = _message_features(text[c[0] : c[1]], recipient, model.ngrams)
+            return (model.contribution(category, set(feats)), -c[0])
+
+        return [max(spans, key=drove)]
+
+    def evidence(self, analysis: Analysis, span: Span) -> tuple[str, float] | None:
+        score = self._score(analysis.text, analysis.context.recipient.value)
+        return ("model", round(score, 3))
+
+
 #: each kind of ``match:`` in a pack → its matcher
 MATCHER_BY_KIND: dict[str, Callable[[Any, Callable[[list[str]], list[str]]], Matcher]] = {
     "terms": TermsMatcher,
@@ -425,4 +499,5 @@ MATCHER_BY_KIND: dict[str, Callable[[Any, Callable[[list[str]], list[str]]], Mat
     "required": RequiredMatcher,
     "send_time": SendTimeMatcher,
     "signature": SignatureMatcher,
+    "model": ModelMatcher,
 }
