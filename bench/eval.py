@@ -1,12 +1,15 @@
 """Score the rule packs against a labelled message set (tests/data/dev_messages.yaml).
 
     python bench/eval.py DATASET.yaml [DATASET.yaml ...] [--packs DIR ...] [--no-shipped]
+                         [--severity RULE=LEVEL ...] [--ignore SELECTOR ...]
                          [--json] [--min-precision P --min-recall R]
 
 Every message is linted by the real engine. A category counts as predicted for a
 message when at least one violation of that category has severity error or warning
-(info is advice, not a finding). Prints precision / recall / F1 per category and
-micro-averaged, every false positive and false negative, and the throughput.
+(info is advice, not a finding). The learned model's rules (ZH-MDL-…) ship on trial at
+info: ``--severity ZH-MDL-001=warning`` counts one, as a deployment that enables it would.
+Prints precision / recall / F1 per category and micro-averaged, every false positive and
+false negative, and the throughput.
 
 Exit 0: it is a report. With --min-precision / --min-recall, exit 1 when one of the
 main categories falls below either bound. Exit 2 when the data set cannot be read.
@@ -30,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from linter.core.engine import Engine
 from linter.core.models import Category, MessageContext, Severity, problem_text
+from linter.core.options import EngineOptions
 from linter.packs.loader import build_engine
 
 MAIN_CATEGORIES = (
@@ -352,6 +356,22 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--no-shipped", action="store_true", help="score only the packs given with --packs"
     )
+    p.add_argument(
+        "--severity",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="RULE=LEVEL",
+        help="a rule's severity, as a config's [severity] (e.g. ZH-MDL-001=warning)",
+    )
+    p.add_argument(
+        "--ignore",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="SELECTOR",
+        help="rules left out (ids, id prefixes, categories, names)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON document (no message text)")
     p.add_argument("--min-precision", type=float, metavar="P")
     p.add_argument("--min-recall", type=float, metavar="R")
@@ -369,9 +389,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataSetError as exc:
         print(f"eval: {exc}", file=sys.stderr)
         return 2
+    try:
+        severity = dict(item.split("=", 1) for item in args.severity)
+        options = EngineOptions(severity=severity, ignore=args.ignore)
+    except (ValueError, ValidationError) as exc:
+        print(f"eval: --severity: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
     started = time.perf_counter()
     try:
-        engine = build_engine(args.packs, shipped=not args.no_shipped)
+        engine = build_engine(args.packs, options, shipped=not args.no_shipped)
     except Exception as exc:  # a pack error: one line, no traceback
         print(f"eval: cannot build the engine: {exc}", file=sys.stderr)
         return 2
