@@ -1,13 +1,14 @@
 """Score the rule packs against a labelled message set (tests/data/dev_messages.yaml).
 
     python bench/eval.py DATASET.yaml [DATASET.yaml ...] [--packs DIR ...] [--no-shipped]
-                         [--severity RULE=LEVEL ...] [--ignore SELECTOR ...]
+                         [--select SELECTOR ...] [--ignore SELECTOR ...]
+                         [--severity RULE=LEVEL ...]
                          [--json] [--min-precision P --min-recall R]
 
 Every message is linted by the real engine. A category counts as predicted for a
 message when at least one violation of that category has severity error or warning
-(info is advice, not a finding). The learned model's rules (ZH-MDL-…) ship on trial at
-info: ``--severity ZH-MDL-001=warning`` counts one, as a deployment that enables it would.
+(info is advice, not a finding). The learned model's rules (ZH-MDL-…) are opt-in:
+``--select ALL ZH-MDL`` scores the packs with them, as a deployment that turns them on.
 Prints precision / recall / F1 per category and micro-averaged, every false positive and
 false negative, and the throughput.
 
@@ -365,6 +366,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="a rule's severity, as a config's [severity] (e.g. ZH-MDL-001=warning)",
     )
     p.add_argument(
+        "--select",
+        nargs="+",
+        action="extend",
+        default=None,
+        metavar="SELECTOR",
+        help="rules run (default ALL; the model's rules only when named: ALL ZH-MDL)",
+    )
+    p.add_argument(
         "--ignore",
         nargs="+",
         action="extend",
@@ -391,7 +400,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         severity = dict(item.split("=", 1) for item in args.severity)
-        options = EngineOptions(severity=severity, ignore=args.ignore)
+        options = EngineOptions(
+            select=args.select or ["ALL"], severity=severity, ignore=args.ignore
+        )
     except (ValueError, ValidationError) as exc:
         print(f"eval: --severity: {exc}".splitlines()[0], file=sys.stderr)
         return 2

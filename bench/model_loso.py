@@ -8,8 +8,9 @@ Leave-one-source-out: the real messages are grouped by their ``source``; for eac
 the heads are trained (as bench/train_model.py does) on everything else — the written sets,
 the pack examples, the ordinary SMS and the real messages of every other source — and
 score that source's messages. Per category it prints precision / recall / F1 over all
-the real messages at each threshold. ``--holdout FILE``: train without that written set
-(and without any real message), score it. Needs scikit-learn; prints no message text.
+the real messages at each threshold. ``--holdout FILE ...``: train without those files
+(written sets or real messages; no real message is trained on), score them. Needs
+scikit-learn; prints no message text.
 """
 
 from __future__ import annotations
@@ -113,10 +114,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--benign", nargs="+", type=Path, default=DEFAULT_BENIGN, metavar="FILE")
     p.add_argument(
         "--holdout",
+        nargs="+",
         type=Path,
         default=None,
         metavar="FILE",
-        help="score this written set with heads trained without it (no real data)",
+        help="score these files with heads trained without them (and without real data)",
     )
     p.add_argument("--ngrams", nargs="+", type=int, default=list(NGRAMS), metavar="N")
     p.add_argument("--thresholds", nargs="+", type=float, default=[0.5, 0.7, 0.8, 0.9])
@@ -133,14 +135,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         packs = pack_examples(shipped_pack_dir())
         benign = benign_messages(args.benign)
         if args.holdout is not None:
-            test = labelled_yaml(args.holdout, by_source=False)
-            kept = [s for s in sets if s.resolve() != args.holdout.resolve()]
+            test = [e for h in args.holdout for e in labelled_yaml(h, by_source=False)]
+            held = {h.resolve() for h in args.holdout}
+            kept = [s for s in sets if s.resolve() not in held]
             written = [e for s in kept for e in labelled_yaml(s, by_source=False)]
             texts = {(e.text, e.recipient) for e in test}
             train = [
                 e for e in merged([*written, *packs, *benign]) if (e.text, e.recipient) not in texts
             ]
-            print(f"trained without {args.holdout} ({len(train)} examples), scored on it")
+            names = ", ".join(map(str, args.holdout))
+            print(f"trained without {names} ({len(train)} examples), scored on it")
             print(table(test, scores_on(train, test, tokenizer), args.thresholds))
             return 0
         written = [e for s in sets for e in labelled_yaml(s, by_source=False)]

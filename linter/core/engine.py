@@ -150,10 +150,7 @@ def _term_expander(term_sets: dict[str, list[str]]) -> Callable[[list[str]], lis
 
 def compile_rule(spec: RuleSpec, pack: LoadedPack, options: EngineOptions) -> CompiledRule:
     expand = _term_expander(pack.spec.term_sets)
-    try:
-        matcher = MATCHER_BY_KIND[spec.match.kind](spec.match, expand).configured(options)
-    except ModelLoadError as exc:
-        raise PackError(pack.path, None, f"{spec.id}.match", str(exc)) from None
+    matcher = MATCHER_BY_KIND[spec.match.kind](spec.match, expand).configured(options)
     severity = options.severity.get(spec.id, spec.severity)
     cap = matcher.max_severity
     if cap is not None and severity.rank > cap.rank:
@@ -276,8 +273,19 @@ class Engine:
             (p.sha256 for p in packs),
             user_words,
             self.options.model_dump(mode="json"),
-            models=(v for r in self.all_rules for v in r.matcher.versions()),
+            models=self._model_versions(),
         )
+
+    def _model_versions(self) -> list[str]:
+        """The learned models the selected rules score with (only a selected rule can change
+        a decision); reading them here makes missing weights a load error, not a lint one."""
+        out: list[str] = []
+        for rule in self.rules:
+            try:
+                out.extend(rule.matcher.versions())
+            except ModelLoadError as exc:
+                raise PackError(rule.pack_path, None, f"{rule.spec.id}.match", str(exc)) from None
+        return out
 
     def _selected(self, rule: RuleSpec) -> bool:
         opts = self.options

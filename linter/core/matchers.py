@@ -31,7 +31,7 @@ from .rule_spec import (
     TermsMatch,
     compile_pack_regex,
 )
-from .text_model import clauses, features, shipped_model
+from .text_model import TextModel, clauses, features, shipped_model
 from .tokens import Tokenizer
 
 #: No regex of any pack may run longer than this on one message.
@@ -462,7 +462,12 @@ class ModelMatcher(_Kind):
     def __init__(self, spec: ModelMatch, expand: Callable[[list[str]], list[str]]) -> None:
         self.category = spec.category.value
         self.threshold = spec.threshold
-        self.model = shipped_model()
+
+    @property
+    def model(self) -> TextModel:
+        """The shipped weights, read on first use (once per process): model rules are
+        opt-in, and an engine none of whose selected rules is one never reads them."""
+        return shipped_model()
 
     def versions(self) -> Iterable[str]:
         return (self.model.version,)
@@ -477,7 +482,9 @@ class ModelMatcher(_Kind):
             return []
         # the clause that drove the score: the one whose words add the most to it (a linear
         # score is a sum over features; a clause scored on its own would favour short ones)
-        spans = clauses(text) or [(0, len(text))]
+        spans = [
+            c for c in (_without(c, analysis.signature_spans) for c in clauses(text)) if c[1] > c[0]
+        ] or [(0, len(text))]
         model, category = self.model, self.category
 
         def drove(c: Span) -> tuple[float, int]:
@@ -489,6 +496,18 @@ class ModelMatcher(_Kind):
     def evidence(self, analysis: Analysis, span: Span) -> tuple[str, float] | None:
         score = self._score(analysis.text, analysis.context.recipient.value)
         return ("model", round(score, 3))
+
+
+def _without(clause: Span, signatures: list[Span]) -> Span:
+    """A clause less the 【signature】 at its start or end: the sender's name is no reason."""
+    start, end = clause
+    for s, e in signatures:
+        if start <= s and e <= end:
+            if s - start <= end - e:
+                start = e
+            else:
+                end = s
+    return start, end
 
 
 #: each kind of ``match:`` in a pack → its matcher
