@@ -114,7 +114,7 @@ def test_the_model_rules_are_opt_in_all_or_a_category_never_picks_them(select: l
     assert build_engine(options=EngineOptions(select=select)).lint(SIGNED).violations == []
 
 
-@pytest.mark.parametrize("select", [["ALL", "ZH-MDL"], ["ZH-MDL-001"], ["model-threat"]])
+@pytest.mark.parametrize("select", [["ALL", "ZH-MDL"], ["ZH-MDL-001"], ["second-opinion-threat"]])
 def test_a_selector_naming_them_turns_them_on_for_review(select: list[str]):
     outcome = build_engine(options=EngineOptions(select=select)).lint(SIGNED)
     assert [v.rule for v in outcome.violations] == ["ZH-MDL-001"]
@@ -177,4 +177,4 @@ def test_the_text_format_shows_the_model_evidence(
     msg = tmp_path / "m.txt"
     msg.write_text(SIGNED, encoding="utf-8")
     code, out, _ = _run(capsys, "check", "--select", "ZH-MDL-001", str(msg))
-    assert "ZH-MDL-001 [warning]" in out and "    evidence: model, score 0." in out
+    assert code == 0 and "ZH-MDL-001 [warning]" in out and "    evidence: model, score 0." in out
