@@ -1,6 +1,7 @@
 """The rule kinds. Each matcher takes an Analysis and returns candidate spans in prepared text.
 
-A kind is one class here (a :class:`Matcher`) and one model in :mod:`linter.core.rule_spec`.
+A kind is one class here (a :class:`Matcher`; the learned model's is in
+:mod:`linter.core.model_matcher`) and one model in :mod:`linter.core.rule_spec`.
 The class answers everything the engine asks of a kind (what triggers it, where its spans
 can lie, how exceptions read its spans), so nothing outside this module branches on kind.
 """
@@ -16,12 +17,12 @@ from typing import Any, Protocol
 from .analysis import Analysis, Span, present
 from .errors import RuleTimeout
 from .fix_check import ANYWHERE, Reach
+from .model_matcher import ModelMatcher
 from .models import DEFAULT_TIMEZONE, Severity, zone
 from .options import EngineOptions
 from .prepare import SLOT, prepare
 from .regex_prefilter import max_match_width, required_sets
 from .rule_spec import (
-    ModelMatch,
     NearMatch,
     Pattern,
     RegexMatch,
@@ -31,8 +32,6 @@ from .rule_spec import (
     TermsMatch,
     compile_pack_regex,
 )
-from .text_model import TextModel, clauses, features, shipped_model
-from .tokens import Tokenizer
 
 #: No regex of any pack may run longer than this on one message.
 REGEX_TIMEOUT_SECONDS = 0.05
@@ -440,74 +439,6 @@ class SignatureMatcher(_Kind):
         if any(_names_org(name, org) for _, name in sigs for org in orgs):
             return []
         return [sigs[0][0]]
-
-
-@lru_cache(maxsize=256)
-def _message_features(text: str, recipient: str, ngrams: tuple[int, ...]) -> frozenset[str]:
-    """A prepared text's model features; the model rules of every category share them."""
-    return frozenset(features(text, Tokenizer(), recipient, ngrams))
-
-
-class ModelMatcher(_Kind):
-    """The learned second opinion (:mod:`linter.core.text_model`): when the message scores
-    at least ``threshold`` for the category, the clause that scores highest on its own is
-    the span. It always runs (no term can say it will not fire)."""
-
-    #: a model can send a message to review, never block it alone
-    max_severity = Severity.warning
-    # A rewrite is checked by the rules, which say what exactly is wrong: a score of the
-    # whole rewritten message does not take a rule's fix back.
-    judges_fixes = False
-
-    def __init__(self, spec: ModelMatch, expand: Callable[[list[str]], list[str]]) -> None:
-        self.category = spec.category.value
-        self.threshold = spec.threshold
-
-    @property
-    def model(self) -> TextModel:
-        """The shipped weights, read on first use (once per process): model rules are
-        opt-in, and an engine none of whose selected rules is one never reads them."""
-        return shipped_model()
-
-    def versions(self) -> Iterable[str]:
-        return (self.model.version,)
-
-    def _score(self, text: str, recipient: str) -> float:
-        feats = _message_features(text, recipient, self.model.ngrams)
-        return self.model.score(self.category, set(feats))
-
-    def find(self, analysis: Analysis) -> list[Span]:
-        text, recipient = analysis.text, analysis.context.recipient.value
-        if self._score(text, recipient) < self.threshold:
-            return []
-        # the clause that drove the score: the one whose words add the most to it (a linear
-        # score is a sum over features; a clause scored on its own would favour short ones)
-        spans = [
-            c for c in (_without(c, analysis.signature_spans) for c in clauses(text)) if c[1] > c[0]
-        ] or [(0, len(text))]
-        model, category = self.model, self.category
-
-        def drove(c: Span) -> tuple[float, int]:
-            feats = _message_features(text[c[0] : c[1]], recipient, model.ngrams)
-            return (model.contribution(category, set(feats)), -c[0])
-
-        return [max(spans, key=drove)]
-
-    def evidence(self, analysis: Analysis, span: Span) -> tuple[str, float] | None:
-        score = self._score(analysis.text, analysis.context.recipient.value)
-        return ("model", round(score, 3))
-
-
-def _without(clause: Span, signatures: list[Span]) -> Span:
-    """A clause less the 【signature】 at its start or end: the sender's name is no reason."""
-    start, end = clause
-    for s, e in signatures:
-        if start <= s and e <= end:
-            if s - start <= end - e:
-                start = e
-            else:
-                end = s
-    return start, end
 
 
 #: each kind of ``match:`` in a pack → its matcher
