@@ -70,7 +70,7 @@ class ModelMatcher:
 
     def _score(self, text: str, recipient: str) -> float:
         feats = _message_features(text, recipient, self.model.ngrams)
-        return self.model.score(self.category, set(feats))
+        return self.model.score(self.category, feats)
 
     def find(self, analysis: Analysis) -> list[Span]:
         text, recipient = analysis.text, analysis.context.recipient.value
@@ -85,7 +85,7 @@ class ModelMatcher:
 
         def drove(c: Span) -> tuple[float, int]:
             feats = _message_features(text[c[0] : c[1]], recipient, model.ngrams)
-            return (model.contribution(category, set(feats)), -c[0])
+            return (model.contribution(category, feats), -c[0])
 
         return [max(spans, key=drove)]
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -104,7 +105,7 @@ class TextModel:
     #: sha256 of the weights file's bytes
     sha256: str
 
-    def score(self, category: str, feats: set[str]) -> float:
+    def score(self, category: str, feats: AbstractSet[str]) -> float:
         head = self.heads[category]
         if not feats:
             return _sigmoid(head.bias)
@@ -112,7 +113,7 @@ class TextModel:
         total = sum(weights.get(f, 0.0) for f in feats)
         return _sigmoid(head.bias + total / math.sqrt(len(feats)))
 
-    def contribution(self, category: str, feats: set[str]) -> float:
+    def contribution(self, category: str, feats: AbstractSet[str]) -> float:
         """What these features add to a message's score (before scaling): the sum of their
         weights. A clause's features, so summed, say how much that clause drove the score."""
         weights = self.heads[category].weights
