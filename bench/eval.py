@@ -1,14 +1,18 @@
 """Score the rule packs against a labelled message set (tests/data/dev_messages.yaml).
 
     python bench/eval.py DATASET.yaml [DATASET.yaml ...] [--packs DIR ...] [--no-shipped]
+                         [--select SELECTOR ...] [--ignore SELECTOR ...]
+                         [--severity RULE=LEVEL ...]
                          [--json] [--min-precision P --min-recall R]
                          [--record FIGURES.json | --at-least FIGURES.json]
                          [--benign FILE ...] [--describe]
 
 Every message is linted by the real engine. A category counts as predicted for a
 message when at least one violation of that category has severity error or warning
-(info is advice, not a finding). Prints precision / recall / F1 per category and
-micro-averaged, every false positive and false negative, and the throughput.
+(info is advice, not a finding). The learned model's rules (ZH-MDL-…) are opt-in:
+``--select ALL ZH-MDL`` scores the packs with them, as a deployment that turns them on.
+Prints precision / recall / F1 per category and micro-averaged, every false positive and
+false negative, and the throughput.
 
 A real message whose source quotes only its body (`signature: not_shown`) is left out of
 missing_identification: nobody can tell whether it carried a 【signature】.
@@ -51,6 +55,7 @@ from linter.core.models import (
     Severity,
     problem_text,
 )
+from linter.core.options import EngineOptions
 from linter.packs.loader import build_engine
 
 MAIN_CATEGORIES = (
@@ -520,6 +525,30 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="trial rules: info as shipped (not counted); count them at their severity; "
         "or score only them",
     )
+    p.add_argument(
+        "--severity",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="RULE=LEVEL",
+        help="a rule's severity, as a config's [severity] (e.g. ZH-MDL-001=warning)",
+    )
+    p.add_argument(
+        "--select",
+        nargs="+",
+        action="extend",
+        default=None,
+        metavar="SELECTOR",
+        help="rules run (default ALL; the model's rules only when named: ALL ZH-MDL)",
+    )
+    p.add_argument(
+        "--ignore",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="SELECTOR",
+        help="rules left out (ids, id prefixes, categories, names)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON document (no message text)")
     p.add_argument("--min-precision", type=float, metavar="P")
     p.add_argument("--min-recall", type=float, metavar="R")
@@ -564,9 +593,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.describe:
         print(describe(messages))
         return 0
+    try:
+        severity = dict(item.split("=", 1) for item in args.severity)
+        options = EngineOptions(
+            select=args.select or ["ALL"], severity=severity, ignore=args.ignore
+        )
+    except (ValueError, ValidationError) as exc:
+        print(f"eval: --severity: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
     started = time.perf_counter()
     try:
-        engine = build_engine(args.packs, shipped=not args.no_shipped)
+        engine = build_engine(args.packs, options, shipped=not args.no_shipped)
     except Exception as exc:  # a pack error: one line, no traceback
         print(f"eval: cannot build the engine: {exc}", file=sys.stderr)
         return 2

@@ -62,6 +62,16 @@ def test_the_install_ships_its_packs_outside_the_source_tree(image: tuple[Path, 
     assert out.startswith(str(venv)) and list(Path(out).glob("*.yaml"))
 
 
+def test_the_install_ships_the_model_weights(image: tuple[Path, dict[str, str]]):
+    venv, env = image
+    where = (
+        "from linter.core.text_model import shipped_model, shipped_weights_path\n"
+        "shipped_model(); print(shipped_weights_path())"
+    )
+    out = _run([venv / "bin" / "python", "-c", where], env=env, cwd=venv).stdout.strip()
+    assert out.startswith(str(venv)) and Path(out).stat().st_size > 100_000
+
+
 def test_the_installed_server_answers(image: tuple[Path, dict[str, str]], tmp_path: Path):
     venv, env = image
     (cache,) = (Path(env["XDG_CACHE_HOME"]) / "msglint").glob("msglint-jieba*.shards")

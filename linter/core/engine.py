@@ -41,6 +41,7 @@ from .pinyin import LatinReader
 from .prepare import prepare
 from .rule_spec import LoadedPack, PassExample, RuleSpec, Scope, TriggerExample
 from .selection import selector_matches
+from .text_model import ModelLoadError
 from .tokens import Tokenizer
 
 
@@ -193,6 +194,9 @@ def compile_rule(
     severity = (
         Severity.info if spec.status == "trial" else options.severity.get(spec.id, spec.severity)
     )
+    cap = matcher.max_severity
+    if cap is not None and severity.rank > cap.rank:
+        severity = cap  # a config asking more is refused where it is read (run/config.py)
     return CompiledRule(
         spec=spec,
         pack=pack.spec.pack.name,
@@ -353,7 +357,19 @@ class Engine:
             [*(p.sha256 for p in packs), *self.concepts.hashes],
             user_words,
             self.options.model_dump(mode="json"),
+            models=self._model_versions(),
         )
+
+    def _model_versions(self) -> list[str]:
+        """The learned models the selected rules score with (only a selected rule can change
+        a decision); reading them here makes missing weights a load error, not a lint one."""
+        out: list[str] = []
+        for rule in self.rules:
+            try:
+                out.extend(rule.matcher.versions())
+            except ModelLoadError as exc:
+                raise PackError(rule.pack_path, None, f"{rule.spec.id}.match", str(exc)) from None
+        return out
 
     def warm(self) -> None:
         """Compile every pack regex and load all of jieba's dictionary now (a server's
@@ -410,6 +426,7 @@ class Engine:
                 start, end = prepared.to_original(*span)
                 spec = rule.spec
                 evidence = rule.matcher.evidence(analysis, span)
+                source, score = rule.matcher.model_evidence(analysis, span) or (None, None)
                 out.append(
                     Violation(
                         rule=spec.id,
@@ -420,6 +437,8 @@ class Engine:
                         start=start,
                         end=end,
                         matched=text[start:end],
+                        evidence=source,
+                        score=score,
                         fix=build_fix(
                             spec.fix,
                             prepared.text[span[0] : span[1]],
@@ -513,7 +532,7 @@ class Engine:
         region = Region.of(prepared, lo, hi, rule_id)
         for rule in self._plan(context).triggered(hits):
             rid = rule.spec.id
-            if not region.may_find(rid, rule.reach, hits):
+            if not rule.matcher.judges_fixes or not region.may_find(rid, rule.reach, hits):
                 continue
             for span in rule.spans_where_applied(analysis):
                 start, end = prepared.to_original(*span)

@@ -1,6 +1,7 @@
 """The rule kinds. Each matcher takes an Analysis and returns candidate spans in prepared text.
 
-A kind is one class here (a :class:`Matcher`) and one model in :mod:`linter.core.rule_spec`.
+A kind is one class here (a :class:`Matcher`; the learned model's is in
+:mod:`linter.core.model_matcher`) and one model in :mod:`linter.core.rule_spec`.
 The class answers everything the engine asks of a kind (what triggers it, where its spans
 can lie, how exceptions read its spans), so nothing outside this module branches on kind.
 """
@@ -18,7 +19,8 @@ import regex
 from .analysis import Analysis, Span, present
 from .errors import RuleTimeout
 from .fix_check import ANYWHERE, Reach
-from .models import DEFAULT_TIMEZONE, zone
+from .model_matcher import ModelMatcher
+from .models import DEFAULT_TIMEZONE, Severity, zone
 from .options import EngineOptions
 from .prepare import SLOT, prepare, to_simplified_phrases
 from .regex_width import max_match_width
@@ -187,6 +189,20 @@ class Matcher(Protocol):
         """What it found out about a span it returned (roles, context), or None."""
         ...
 
+    #: the highest severity its rule may have (None: any); a config asking more is capped
+    max_severity: Severity | None
+    #: a span it finds in a fixed text takes the fix back (see Engine._wrong_after_fix)
+    judges_fixes: bool
+
+    def model_evidence(self, analysis: Analysis, span: Span) -> tuple[str, float] | None:
+        """What a finding says it rests on beyond its words: ("model", score) or None."""
+        ...
+
+    def versions(self) -> Iterable[str]:
+        """What besides the packs decides its findings (a model's weights), for the
+        engine's version."""
+        ...
+
 
 class _Kind:
     """What most kinds answer; each class overrides what it does differently."""
@@ -198,6 +214,15 @@ class _Kind:
 
     def evidence(self, analysis: Analysis, span: Span) -> Any:
         return None
+
+    max_severity: Severity | None = None
+    judges_fixes = True
+
+    def model_evidence(self, analysis: Analysis, span: Span) -> tuple[str, float] | None:
+        return None
+
+    def versions(self) -> Iterable[str]:
+        return ()
 
     def finders(self) -> Iterable[PatternFinder]:
         return ()
@@ -458,4 +483,5 @@ MATCHER_BY_KIND: dict[str, Callable[[Any, Callable[[list[str]], list[str]]], Mat
     "required": RequiredMatcher,
     "send_time": SendTimeMatcher,
     "signature": SignatureMatcher,
+    "model": ModelMatcher,
 }

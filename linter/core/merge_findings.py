@@ -151,6 +151,8 @@ def _merged(cluster: list[Violation], text: str) -> Violation:
                     start=v.start,
                     end=v.end,
                     matched=v.matched,
+                    evidence=v.evidence,
+                    score=v.score,
                 )
                 for v in cluster
             ],

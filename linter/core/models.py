@@ -166,6 +166,9 @@ class RuleMatch(BaseModel):
     start: int
     end: int
     matched: str
+    #: "model" when a learned model's score found it (see :attr:`Violation.evidence`)
+    evidence: str | None = None
+    score: float | None = None
 
 
 class Violation(BaseModel):
@@ -190,6 +193,11 @@ class Violation(BaseModel):
     line: int | None = None
     column: int | None = None
     fix: Fix | None = None
+    #: "model" when a learned model's score found it (a ``kind: model`` rule), its span the
+    #: clause that scored highest; None when a rule's words did
+    evidence: str | None = None
+    #: the model's score of the message for the category (0-1), with ``evidence: model``
+    score: float | None = None
     matches: list[RuleMatch] = Field(default_factory=list)
     #: a concept rule's roles: role → the words that filled it ← the template that found them
     roles: dict[str, str] | None = None

@@ -23,10 +23,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .frame_spec import AllMatch, AnyMatch, FrameMatch, PhraseMatch
 from .models import Applicability, Category, Channel, MessageContext, Recipient, Severity
@@ -152,6 +154,17 @@ class SignatureMatch(_Strict):
     generic: list[str] = Field(default_factory=list)
 
 
+class ModelMatch(_Strict):
+    """The learned second opinion: the shipped model's score for ``category`` reaches
+    ``threshold`` (see :mod:`linter.core.text_model`). Its span is the clause that scores
+    highest. A model can send a message to review, never block it alone: its rule's
+    severity is at most ``warning``."""
+
+    kind: Literal["model"]
+    category: Category
+    threshold: float = Field(gt=0, lt=1)
+
+
 Match = Annotated[
     TermsMatch
     | RegexMatch
@@ -162,7 +175,8 @@ Match = Annotated[
     | FrameMatch
     | PhraseMatch
     | AllMatch
-    | AnyMatch,
+    | AnyMatch
+    | ModelMatch,
     Field(discriminator="kind"),
 ]
 
@@ -281,6 +295,29 @@ class RuleSpec(_Strict):
     status: Literal["active", "trial"] = "active"
 
     @model_validator(mode="after")
+    def _model_at_most_warning(self) -> RuleSpec:
+        """A model's score sends a message to review; it never blocks one alone. The error
+        names the field at fault (``rules[3].severity``), not the rule."""
+        match = self.match
+        if not isinstance(match, ModelMatch):
+            return self
+        if self.severity == Severity.error:
+            raise _field_error(
+                ("severity",),
+                self.severity.value,
+                "a model rule's severity is at most 'warning' (a model can send a message to "
+                "review, never block it alone); this one says 'error'",
+            )
+        if match.category != self.category:
+            raise _field_error(
+                ("match", "category"),
+                match.category.value,
+                f"a model rule reports the category it scores: {match.category.value!r} is "
+                f"not the rule's category {self.category.value!r}",
+            )
+        return self
+
+    @model_validator(mode="after")
     def _fixed_examples(self, info: ValidationInfo) -> RuleSpec:
         """A rule that rewrites text shows the whole fixed message, in both scripts."""
         fix = self.fix
@@ -298,6 +335,15 @@ class RuleSpec(_Strict):
                 "characters needs 'fixed:'"
             )
         return self
+
+
+def _field_error(loc: tuple[str, ...], value: object, reason: str) -> ValidationError:
+    """A validation error at ``loc`` inside the model being validated (pydantic prefixes the
+    model's own location), so the pack loader names that field and its line."""
+    error = InitErrorDetails(
+        type=PydanticCustomError("rule", "{reason}", {"reason": reason}), loc=loc, input=value
+    )
+    return ValidationError.from_exception_data("RuleSpec", [error])
 
 
 class PackInfo(_Strict):

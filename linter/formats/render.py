@@ -57,6 +57,8 @@ def render_text(report: Report, verbose: bool = False) -> str:
         for v in m.violations:
             where = _where(m, v.line, v.column)
             out.append(f"{where}: {v.rule} [{v.severity.value}] {v.message}  ({v.category.value})")
+            if v.evidence is not None:  # a learned model's finding: its score, not words
+                out.append(f"    evidence: {v.evidence}, score {v.score}")
             if m.source:
                 out.append(f"    in {m.id}")
             out.extend(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..core.edits import apply_fixes
 from ..core.engine import Engine
 from ..core.models import Applicability
+from ..core.selection import OPT_IN_KINDS
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,20 @@ class ExampleFailure:
     index: int
     text: str
     reason: str
+
+
+def _with_opt_in_rules(engine: Engine) -> Engine:
+    """``engine``, or one like it that also runs the opt-in rules (the learned model's) that
+    no selector named: their examples are tested like every other rule's."""
+    idle = [
+        r.spec.id
+        for r in engine.all_rules
+        if r.spec.match.kind in OPT_IN_KINDS and r not in engine.rules
+    ]
+    if not idle:
+        return engine
+    options = engine.options.model_copy(update={"select": [*engine.options.select, *idle]})
+    return Engine(engine.packs, options)
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,7 @@ def run_rule_examples(engine: Engine, only_packs: set[str] | None = None) -> Rul
     """Every example of every rule (of ``only_packs`` paths, if given), over all packs."""
     failures: list[ExampleFailure] = []
     n_rules = n_examples = 0
+    engine = _with_opt_in_rules(engine)
     for rule in engine.all_rules:
         if only_packs is not None and rule.pack_path not in only_packs:
             continue

@@ -176,10 +176,22 @@ class Config(BaseModel):
             check_selectors("select", self.select, rules)
             check_selectors("ignore", self.ignore, rules, also=SUPPRESSION_RULES)
             check_selectors("severity", self.severity, rules, exact=True)
+            self._model_rules_at_most_warning(rules)
             for glob, selectors in self.per_file_ignores.items():
                 check_selectors(f'per-file-ignores."{glob}"', selectors, rules)
         except UnknownSelector as exc:
             raise ConfigError(f"{self.source or 'config'}: {exc}") from None
+
+    def _model_rules_at_most_warning(self, rules: list[RuleSpec]) -> None:
+        """A model can send a message to review, never block it alone: the pack schema caps a
+        ``kind: model`` rule at warning, and so does ``[severity]``."""
+        models = {r.id for r in rules if r.match.kind == "model"}
+        for rule_id, level in self.severity.items():
+            if rule_id in models and level == Severity.error:
+                raise ConfigError(
+                    f"{self.source or 'config'}: severity: {rule_id} is a model rule: at most "
+                    "'warning' (a model can send a message to review, never block it alone)"
+                )
 
     def _relative(self, path: str) -> str:
         return _relative_to(self.root, path)

@@ -1,0 +1,168 @@
+"""How well the learned second opinion generalises: leave one source out, or one set.
+
+    python bench/model_loso.py [--real PATH ...] [--sets FILE ...] [--benign FILE ...]
+                               [--thresholds 0.5 0.7 ...]
+    python bench/model_loso.py --holdout tests/data/holdout6_messages.yaml
+
+Leave-one-source-out: the real messages are grouped by their ``source``; for each source
+the heads are trained (as bench/train_model.py does) on everything else — the written sets,
+the pack examples, the ordinary SMS and the real messages of every other source — and
+score that source's messages. Per category it prints precision / recall / F1 over all
+the real messages at each threshold. ``--holdout FILE ...``: train without those files
+(written sets or real messages; no real message is trained on), score them. Needs
+scikit-learn; prints no message text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from train_model import (
+    DEFAULT_BENIGN,
+    DEFAULT_REAL,
+    HEADS,
+    Example,
+    TrainingDataError,
+    benign_messages,
+    default_sets,
+    featurise,
+    fit_heads,
+    labelled_yaml,
+    merged,
+    pack_examples,
+    real_messages,
+)
+
+from linter.core.text_model import NGRAMS, Head, TextModel
+from linter.core.tokens import Tokenizer
+from linter.packs.loader import shipped_pack_dir
+
+#: (text, recipient) → features: every fold featurises the same messages
+_CACHE: dict[tuple[str, str], set[str]] = {}
+#: the character n-grams read (--ngrams)
+NGRAMS_USED: tuple[int, ...] = NGRAMS
+
+
+def scores_on(
+    train: list[Example], test: list[Example], tokenizer: Tokenizer
+) -> list[dict[str, float]]:
+    """Each test example's score per head, from heads fit on ``train``."""
+    heads = fit_heads(train, featurise(train, tokenizer, _CACHE, NGRAMS_USED))
+    model = TextModel(
+        heads={k: Head.model_validate(v) for k, v in heads.items()},
+        training_data_sha256="0" * 64,
+        ngrams=NGRAMS_USED,
+        sha256="",
+    )
+    return [
+        {c.value: model.score(c.value, f) for c in HEADS}
+        for f in featurise(test, tokenizer, _CACHE, NGRAMS_USED)
+    ]
+
+
+def table(test: list[Example], scores: list[dict[str, float]], thresholds: list[float]) -> str:
+    head = f"{'category':<24}{'thr':>6}{'support':>8}{'TP':>5}{'FP':>5}{'FN':>5}"
+    head += f"{'prec':>8}{'recall':>8}{'F1':>8}"
+    lines = [head, "-" * len(head)]
+    for cat in HEADS:
+        for thr in thresholds:
+            tp = fp = fn = support = 0
+            for ex, sc in zip(test, scores, strict=True):
+                gold = ex.labels.get(cat.value) == 1
+                pred = sc[cat.value] >= thr
+                support += gold
+                tp += gold and pred
+                fp += pred and not gold
+                fn += gold and not pred
+            p = tp / (tp + fp) if tp + fp else 0.0
+            r = tp / (tp + fn) if tp + fn else 0.0
+            f = 2 * p * r / (p + r) if p + r else 0.0
+            lines.append(
+                f"{cat.value:<24}{thr:>6.2f}{support:>8}{tp:>5}{fp:>5}{fn:>5}"
+                f"{p:>8.3f}{r:>8.3f}{f:>8.3f}"
+            )
+    return "\n".join(lines)
+
+
+def leave_one_source_out(
+    base: list[Example], real: list[Example], tokenizer: Tokenizer
+) -> tuple[list[Example], list[dict[str, float]]]:
+    groups = sorted({e.source for e in real})
+    tested: list[Example] = []
+    scores: list[dict[str, float]] = []
+    for n, group in enumerate(groups, 1):
+        held = [e for e in real if e.source == group]
+        rest = merged([*base, *(e for e in real if e.source != group)])
+        # a held-out text may also be a written or pack example: never train on it
+        texts = {(e.text, e.recipient) for e in held}
+        rest = [e for e in rest if (e.text, e.recipient) not in texts]
+        scores.extend(scores_on(rest, held, tokenizer))
+        tested.extend(held)
+        print(f"  fold {n}/{len(groups)}: {len(held)} held out", file=sys.stderr)
+    return tested, scores
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--real", nargs="+", type=Path, default=DEFAULT_REAL, metavar="PATH")
+    p.add_argument("--sets", nargs="+", type=Path, default=None, metavar="FILE")
+    p.add_argument("--benign", nargs="+", type=Path, default=DEFAULT_BENIGN, metavar="FILE")
+    p.add_argument(
+        "--holdout",
+        nargs="+",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="score these files with heads trained without them (and without real data)",
+    )
+    p.add_argument("--ngrams", nargs="+", type=int, default=list(NGRAMS), metavar="N")
+    p.add_argument("--thresholds", nargs="+", type=float, default=[0.5, 0.7, 0.8, 0.9])
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    global NGRAMS_USED
+    NGRAMS_USED = tuple(args.ngrams)
+    sets = args.sets if args.sets is not None else default_sets()
+    tokenizer = Tokenizer()
+    try:
+        packs = pack_examples(shipped_pack_dir())
+        benign = benign_messages(args.benign)
+        if args.holdout is not None:
+            test = [e for h in args.holdout for e in labelled_yaml(h, by_source=False)]
+            held = {h.resolve() for h in args.holdout}
+            kept = [s for s in sets if s.resolve() not in held]
+            written = [e for s in kept for e in labelled_yaml(s, by_source=False)]
+            texts = {(e.text, e.recipient) for e in test}
+            train = [
+                e for e in merged([*written, *packs, *benign]) if (e.text, e.recipient) not in texts
+            ]
+            names = ", ".join(map(str, args.holdout))
+            print(f"trained without {names} ({len(train)} examples), scored on it")
+            print(table(test, scores_on(train, test, tokenizer), args.thresholds))
+            return 0
+        written = [e for s in sets for e in labelled_yaml(s, by_source=False)]
+        real = real_messages(args.real)
+    except TrainingDataError as exc:
+        print(f"model_loso: {exc}", file=sys.stderr)
+        return 2
+    if not real:
+        print(
+            "model_loso: no real messages under " + ", ".join(map(str, args.real)), file=sys.stderr
+        )
+        return 2
+    tested, scores = leave_one_source_out([*written, *packs, *benign], real, tokenizer)
+    groups = len({e.source for e in real})
+    print(f"leave-one-source-out: {len(real)} real messages, {groups} sources")
+    print(table(tested, scores, args.thresholds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""The ``model`` rule kind: the learned second opinion (:mod:`linter.core.text_model`) as a
+matcher. Its own module so the scoring stays apart from the pattern kinds of
+:mod:`linter.core.matchers`, which registers it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .analysis import Analysis, Span
+from .fix_check import ANYWHERE, Reach
+from .models import Severity
+from .options import EngineOptions
+from .rule_spec import ModelMatch
+from .text_model import TextModel, clauses, features, shipped_model
+from .tokens import Tokenizer
+
+if TYPE_CHECKING:  # types only: matchers imports this module
+    from .matchers import PackRegex, PatternFinder
+
+
+@lru_cache(maxsize=256)
+def _message_features(text: str, recipient: str, ngrams: tuple[int, ...]) -> frozenset[str]:
+    """A prepared text's model features; the model rules of every category share them."""
+    return frozenset(features(text, Tokenizer(), recipient, ngrams))
+
+
+class ModelMatcher:
+    """The learned second opinion (:mod:`linter.core.text_model`): when the message scores
+    at least ``threshold`` for the category, the clause that scores highest on its own is
+    the span. It always runs (no term can say it will not fire)."""
+
+    cues_inside = False
+    outermost_only = True
+    sees_signature = False
+    #: a model can send a message to review, never block it alone
+    max_severity = Severity.warning
+    # A rewrite is checked by the rules, which say what exactly is wrong: a score of the
+    # whole rewritten message does not take a rule's fix back.
+    judges_fixes = False
+
+    def __init__(self, spec: ModelMatch, expand: Callable[[list[str]], list[str]]) -> None:
+        self.category = spec.category.value
+        self.threshold = spec.threshold
+
+    @property
+    def model(self) -> TextModel:
+        """The shipped weights, read on first use (once per process): model rules are
+        opt-in, and an engine none of whose selected rules is one never reads them."""
+        return shipped_model()
+
+    def finders(self) -> Iterable[PatternFinder]:
+        return ()
+
+    def regexes(self) -> Iterable[PackRegex]:
+        return ()
+
+    def triggers(self) -> frozenset[str] | None:
+        return None  # no term says a model will not fire: it always runs
+
+    def reach(self) -> Reach:
+        return ANYWHERE
+
+    def configured(self, options: EngineOptions) -> ModelMatcher:
+        return self
+
+    def versions(self) -> Iterable[str]:
+        return (self.model.version,)
+
+    def _score(self, text: str, recipient: str) -> float:
+        feats = _message_features(text, recipient, self.model.ngrams)
+        return self.model.score(self.category, feats)
+
+    def find(self, analysis: Analysis) -> list[Span]:
+        text, recipient = analysis.text, analysis.context.recipient.value
+        if self._score(text, recipient) < self.threshold:
+            return []
+        # the clause that drove the score: the one whose words add the most to it (a linear
+        # score is a sum over features; a clause scored on its own would favour short ones)
+        spans = [
+            c for c in (_without(c, analysis.signature_spans) for c in clauses(text)) if c[1] > c[0]
+        ] or [(0, len(text))]
+        model, category = self.model, self.category
+
+        def drove(c: Span) -> tuple[float, int]:
+            feats = _message_features(text[c[0] : c[1]], recipient, model.ngrams)
+            return (model.contribution(category, feats), -c[0])
+
+        return [max(spans, key=drove)]
+
+    def model_evidence(self, analysis: Analysis, span: Span) -> tuple[str, float] | None:
+        score = self._score(analysis.text, analysis.context.recipient.value)
+        return ("model", round(score, 3))
+
+
+def _without(clause: Span, signatures: list[Span]) -> Span:
+    """A clause less the 【signature】 at its start or end: the sender's name is no reason."""
+    start, end = clause
+    for s, e in signatures:
+        if start <= s and e <= end:
+            if s - start <= end - e:
+                start = e
+            else:
+                end = s
+    return start, end

@@ -1,0 +1,189 @@
+"""A learned second opinion: a linear model per category over characters and jieba words.
+
+The rules say exactly what they catch; a model trained on the labelled messages catches
+phrasings nobody wrote a rule for. It reads the **prepared** text (simplified, half width,
+lower case, placeholders as one slot character), so it sees what the rules see.
+
+Features are binary: every character n-gram, 1 to 3 characters long unless the weights
+file says otherwise (``c:`` + the characters); every jieba word of two or more characters
+(``w:`` + the word), cut by jieba's own dictionary with no pack's user words, so that a pack
+edit never shifts what the model reads; and the recipient when it is not the debtor
+(``r:third_party``). A message's vector is scaled to length 1, so its score is::
+
+    P = sigmoid(bias + sum(weight[f] for f in features) / sqrt(len(features)))
+
+Training (``bench/train_model.py``, scikit-learn) writes the weights as JSON; scoring here
+is plain Python over a dict: inference never needs scikit-learn or numpy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .cues import CLAUSE_BREAK
+from .tokens import Tokenizer
+
+#: what the featuriser does; a weights file made for another version does not load
+FEATURES_VERSION = 1
+#: the character n-grams a model reads unless its weights file says otherwise
+NGRAMS: tuple[int, ...] = (1, 2, 3)
+#: the weights that ship with msglint (a package resource beside this module)
+SHIPPED_WEIGHTS = "zh-CN.json"
+
+
+def features(
+    text: str,
+    tokenizer: Tokenizer | None = None,
+    recipient: str = "debtor",
+    ngrams: tuple[int, ...] = NGRAMS,
+) -> set[str]:
+    """The binary features of a prepared text: character 1-3-grams, jieba words, and who it
+    goes to when that is not the debtor (any debt detail told to a third party discloses)."""
+    chars = "".join(text.split())  # spacing carries nothing a sender means
+    out: set[str] = set()
+    for n in ngrams:
+        out.update("c:" + chars[i : i + n] for i in range(len(chars) - n + 1))
+    words = (tokenizer or Tokenizer()).tokenize(text)
+    out.update("w:" + t.text for t in words if len(t.text) > 1 and not t.text.isspace())
+    if recipient != "debtor":
+        out.add("r:" + recipient)
+    return out
+
+
+class Head(BaseModel):
+    """One category's linear model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bias: float
+    weights: dict[str, float]
+
+
+class WeightsFile(BaseModel):
+    """The weights file as written by ``bench/train_model.py``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: int = Field(ge=1)
+    features_version: int
+    #: sha256 of the training examples (texts and labels, in order) the heads were fit on
+    training_data_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    #: the character n-gram lengths it reads
+    ngrams: list[int] = Field(default_factory=lambda: list(NGRAMS), min_length=1)
+    #: how it was trained (regularisation, sources, counts): for a reader, not for scoring
+    training: dict[str, object] = Field(default_factory=dict)
+    heads: dict[str, Head]
+
+
+class ModelLoadError(ValueError):
+    """A weights file that cannot be used; ``str()`` is one line naming it."""
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@dataclass(frozen=True)
+class TextModel:
+    """Loaded weights: scores a prepared text for one category."""
+
+    heads: dict[str, Head]
+    training_data_sha256: str
+    ngrams: tuple[int, ...]
+    #: sha256 of the weights file's bytes
+    sha256: str
+
+    def score(self, category: str, feats: AbstractSet[str]) -> float:
+        head = self.heads[category]
+        if not feats:
+            return _sigmoid(head.bias)
+        weights = head.weights
+        total = sum(weights.get(f, 0.0) for f in feats)
+        return _sigmoid(head.bias + total / math.sqrt(len(feats)))
+
+    def contribution(self, category: str, feats: AbstractSet[str]) -> float:
+        """What these features add to a message's score (before scaling): the sum of their
+        weights. A clause's features, so summed, say how much that clause drove the score."""
+        weights = self.heads[category].weights
+        return sum(weights.get(f, 0.0) for f in feats)
+
+    def score_text(
+        self,
+        category: str,
+        text: str,
+        tokenizer: Tokenizer | None = None,
+        recipient: str = "debtor",
+    ) -> float:
+        return self.score(category, features(text, tokenizer, recipient, self.ngrams))
+
+    @property
+    def version(self) -> str:
+        """What the engine's version folds in: the training data and the weights."""
+        return f"{self.training_data_sha256[:16]}:{self.sha256[:16]}"
+
+
+def parse_weights(raw: bytes, shown: str) -> TextModel:
+    try:
+        data = WeightsFile.model_validate(orjson.loads(raw))
+    except orjson.JSONDecodeError as exc:
+        raise ModelLoadError(f"{shown}: not a JSON weights file: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ModelLoadError(f"{shown}: {where}: {first['msg']}") from None
+    if data.features_version != FEATURES_VERSION:
+        raise ModelLoadError(
+            f"{shown}: features_version {data.features_version}, this msglint reads "
+            f"{FEATURES_VERSION}: train it again (bench/train_model.py)"
+        )
+    return TextModel(
+        heads=data.heads,
+        training_data_sha256=data.training_data_sha256,
+        ngrams=tuple(data.ngrams),
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def shipped_weights_path() -> Path:
+    return Path(str(resources.files("linter.core") / "model_weights" / SHIPPED_WEIGHTS))
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> TextModel:
+    """The shipped weights, read once per process."""
+    path = shipped_weights_path()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ModelLoadError(f"{path}: cannot read: {exc.strerror}") from None
+    return parse_weights(raw, str(path))
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """The clauses of a prepared text (between ，。！？； and 但/否则 …), spaces trimmed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in [*CLAUSE_BREAK.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        lo, hi = start, end
+        while lo < hi and text[lo].isspace():
+            lo += 1
+        while hi > lo and text[hi - 1].isspace():
+            hi -= 1
+        if hi > lo:
+            spans.append((lo, hi))
+        if m is not None:
+            start = m.end()
+    return spans

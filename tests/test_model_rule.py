@@ -1,0 +1,180 @@
+"""The learned second opinion (``kind: model`` rules): it can send a message to review, never
+block it alone; its findings say ``evidence: model``, the score and the clause that drove
+it; it scores without scikit-learn; its weights' training data is in ``packs_version``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from linter.cli.main import main
+from linter.core import engine_version as versions
+from linter.core.matchers import normalise_term
+from linter.core.models import Severity
+from linter.core.options import EngineOptions
+from linter.core.text_model import shipped_model
+from linter.packs.loader import build_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+#: a threat no rule of the packs catches (words none of them lists)
+UNSEEN_THREAT = "拖着不还的话，你家门口那辆车明天还在不在就不好说了。"
+
+MODEL_PACK = """pack: {{name: mine}}
+rules:
+  - id: XY-MDL-001
+    name: my-model
+    category: threat
+    severity: {severity}
+    message: {{zh: 模型, en: model}}
+    basis: [test]
+    match: {{kind: model, category: {category}, threshold: 0.5}}
+    fix: {{applicability: manual, description: {{zh: 复核, en: review}}}}
+    examples:
+      trigger: [{{text: "拖着不还的话，你家门口那辆车明天还在不在就不好说了"}}]
+      pass: [{{text: "您好，您的快递已到小区驿站，请凭取件码领取。"}}]
+"""
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_model_rule_at_error_does_not_load_and_the_error_names_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    pack = tmp_path / "mine.yaml"
+    pack.write_text(MODEL_PACK.format(severity="error", category="threat"), encoding="utf-8")
+    code, _, err = _run(capsys, "check", "--pack", str(pack), "-")
+    assert code == 2
+    # line 6 is `severity: error` in the pack
+    assert err.startswith(f"msglint: error: {pack}:6: rules[0].severity: ")
+    assert "at most 'warning'" in err and err.count("\n") == 1
+
+
+def test_a_model_rule_reports_the_category_it_scores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    pack = tmp_path / "mine.yaml"
+    text = MODEL_PACK.format(severity="warning", category="misleading_legal")
+    pack.write_text(text, encoding="utf-8")
+    code, _, err = _run(capsys, "check", "--pack", str(pack), "-")
+    assert code == 2 and "rules[0].match.category" in err
+
+
+def test_a_model_finding_says_model_its_score_and_the_clause_that_drove_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    cfg = tmp_path / "msglint.toml"
+    cfg.write_text('select = ["ZH-MDL-001"]\n', encoding="utf-8")
+    msg = tmp_path / "m.txt"
+    msg.write_text(UNSEEN_THREAT, encoding="utf-8")
+    code, out, _ = _run(capsys, "check", "--config", str(cfg), "--format", "json", str(msg))
+    message = json.loads(out)["messages"][0]
+    (finding,) = message["violations"]
+    assert finding["rule"] == "ZH-MDL-001" and finding["evidence"] == "model"
+    assert 0.7 <= finding["score"] <= 1  # ZH-MDL-001's threshold
+    assert finding["matched"] == "你家门口那辆车明天还在不在就不好说了"  # a clause, not all
+    assert message["decision"] == "review" and code == 0  # warning: below fail-on error
+
+
+def test_the_rules_own_findings_carry_no_model_evidence():
+    engine = build_engine()
+    outcome = engine.lint("再不还钱就找人收拾你")
+    assert outcome.violations and all(v.evidence is None for v in outcome.violations)
+
+
+def test_a_model_never_blocks_alone_whatever_the_config_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    cfg = tmp_path / "msglint.toml"
+    cfg.write_text('[severity]\n"ZH-MDL-001" = "error"\n', encoding="utf-8")
+    (tmp_path / "m.txt").write_text(UNSEEN_THREAT, encoding="utf-8")
+    code, _, err = _run(capsys, "check", "--config", str(cfg), str(tmp_path / "m.txt"))
+    assert code == 2 and "ZH-MDL-001 is a model rule: at most 'warning'" in err
+    # and an engine built without a config check caps it all the same
+    opts = EngineOptions(select=["ZH-MDL"], severity={"ZH-MDL-001": Severity.error})
+    engine = build_engine(options=opts)
+    rule = engine.rule("ZH-MDL-001")
+    assert rule is not None and rule.severity == Severity.warning
+
+
+SIGNED = "【安信消费金融】" + UNSEEN_THREAT  # signed: only the threat is left to find
+
+
+@pytest.mark.parametrize("select", [["ALL"], ["threat"], ["ZH"], ["ZH-MD"]])
+def test_the_model_rules_are_opt_in_all_or_a_category_never_picks_them(select: list[str]):
+    assert build_engine(options=EngineOptions(select=select)).lint(SIGNED).violations == []
+
+
+@pytest.mark.parametrize("select", [["ALL", "ZH-MDL"], ["ZH-MDL-001"], ["second-opinion-threat"]])
+def test_a_selector_naming_them_turns_them_on_for_review(select: list[str]):
+    outcome = build_engine(options=EngineOptions(select=select)).lint(SIGNED)
+    assert [v.rule for v in outcome.violations] == ["ZH-MDL-001"]
+    assert outcome.violations[0].severity == Severity.warning
+    assert outcome.decision == "review"
+
+
+def test_ignore_takes_a_selected_model_rule_out():
+    opts = EngineOptions(select=["ALL", "ZH-MDL"], ignore=["ZH-MDL-001"])
+    assert build_engine(options=opts).lint(SIGNED).violations == []
+
+
+def test_scoring_needs_neither_scikit_learn_nor_numpy():
+    code = (
+        "import sys\n"
+        "for name in ('sklearn', 'numpy', 'scipy'):\n"
+        "    sys.modules[name] = None  # any import of them fails\n"
+        "from linter.packs.loader import build_engine\n"
+        "from linter.core.options import EngineOptions\n"
+        "engine = build_engine(options=EngineOptions(select=['ALL', 'ZH-MDL']))\n"
+        f"found = engine.lint({UNSEEN_THREAT!r}).violations\n"
+        "print(*[(v.rule, v.evidence) for v in found if v.evidence])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "('ZH-MDL-001', 'model')"
+
+
+def test_packs_version_folds_in_the_models_training_data():
+    engine = build_engine(options=EngineOptions(select=["ALL", "ZH-MDL"]))
+    model = shipped_model()
+    assert model.version.startswith(model.training_data_sha256[:16])
+    words = [normalise_term(w) for p in engine.packs for w in p.spec.user_words]
+    args = ([p.sha256 for p in engine.packs], words, engine.options.model_dump(mode="json"))
+    assert engine.version == versions.engine_version(*args, models=[model.version])
+    other = "0" * 16 + ":" + model.sha256[:16]  # other training data, same packs and code
+    assert versions.engine_version(*args, models=[other]) != engine.version
+    assert versions.engine_version(*args) != engine.version
+
+
+def test_training_never_reads_a_test_half(tmp_path: Path):
+    from train_model import TrainingDataError, real_messages
+
+    test_half = ROOT / "tests/data/real/test"
+    with pytest.raises(TrainingDataError, match="'test' folder is never training data"):
+        real_messages([test_half])
+    with pytest.raises(TrainingDataError):
+        real_messages([tmp_path / "real" / "test" / "news.yaml"])
+
+
+def test_training_defaults_to_the_dev_half_only():
+    from train_model import DEFAULT_REAL
+
+    assert DEFAULT_REAL == [ROOT / "tests/data/real/dev"]
+
+
+def test_the_text_format_shows_the_model_evidence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    msg = tmp_path / "m.txt"
+    msg.write_text(SIGNED, encoding="utf-8")
+    code, out, _ = _run(capsys, "check", "--select", "ZH-MDL-001", str(msg))
+    assert code == 0 and "ZH-MDL-001 [warning]" in out and "    evidence: model, score 0." in out
