@@ -148,7 +148,8 @@ def test_packs_version_folds_in_the_models_training_data():
     model = shipped_model()
     assert model.version.startswith(model.training_data_sha256[:16])
     words = [normalise_term(w) for p in engine.packs for w in p.spec.user_words]
-    args = ([p.sha256 for p in engine.packs], words, engine.options.model_dump(mode="json"))
+    hashes = [*(p.sha256 for p in engine.packs), *engine.concepts.hashes]
+    args = (hashes, words, engine.options.model_dump(mode="json"))
     assert engine.version == versions.engine_version(*args, models=[model.version])
     other = "0" * 16 + ":" + model.sha256[:16]  # other training data, same packs and code
     assert versions.engine_version(*args, models=[other]) != engine.version

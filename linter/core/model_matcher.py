@@ -39,6 +39,8 @@ class ModelMatcher:
     # A rewrite is checked by the rules, which say what exactly is wrong: a score of the
     # whole rewritten message does not take a rule's fix back.
     judges_fixes = False
+    #: the engine's negation, hedging and quotation checks apply to its span as to a rule's
+    decides_context = False
 
     def __init__(self, spec: ModelMatch, expand: Callable[[list[str]], list[str]]) -> None:
         self.category = spec.category.value
@@ -52,6 +54,9 @@ class ModelMatcher:
 
     def finders(self) -> Iterable[PatternFinder]:
         return ()
+
+    def evidence(self, analysis: Analysis, span: Span) -> None:
+        return None  # roles and context are a concept rule's; a model's is its score
 
     def regexes(self) -> Iterable[PackRegex]:
         return ()
