@@ -37,7 +37,7 @@ def _with_opt_in_rules(engine: Engine) -> Engine:
     if not idle:
         return engine
     options = engine.options.model_copy(update={"select": [*engine.options.select, *idle]})
-    return Engine(engine.packs, options)
+    return Engine(engine.packs, options, engine.concepts)
 
 
 @dataclass(frozen=True)
