@@ -20,6 +20,7 @@ from ..core.models import problem_text
 from .loader import _FastLoader as FastLoader
 from .loader import _field_name as field_name
 from .loader import _node_at as node_at
+from .loader import read_text, yaml_errors_named
 
 #: the folder of a pack folder that holds concept files (never packs)
 CONCEPT_DIR = "concepts"
@@ -40,20 +41,10 @@ def concept_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def _read(path: Path) -> tuple[ConceptFile, yaml.Node | None, str]:
-    shown = str(path)
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except OSError as exc:
-        raise PackError(shown, None, "", f"cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise PackError(shown, None, "", "not UTF-8 text") from None
-    try:
+    shown, raw, text = read_text(path)
+    with yaml_errors_named(shown):
         data = yaml.load(text, Loader=FastLoader)
         root = yaml.compose(text, Loader=FastLoader)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise PackError(shown, line, "", f"YAML syntax: {exc.problem}") from None
     if not isinstance(data, dict):
         raise PackError(shown, 1, "", "a concept file is a mapping with 'concepts' or 'context'")
     try:

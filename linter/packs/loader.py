@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import marshal
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -112,27 +113,40 @@ def _parsed(text: str, sha256: str) -> Any:
     return data
 
 
-def load_pack(path: Path, *, shipped: bool = False) -> LoadedPack:
-    """A pack file, validated. A ``shipped`` pack (one of msglint's own, which CI checks in
-    full: tests/test_startup.py) skips the checks that cannot fail for it (patterns compile
-    on their first run; 'fixed:' examples and '@term set' references are not checked again)
-    and has its parsed YAML cached. Any other pack is parsed and checked in full here, so
-    a bad pattern is an error with its line before any message is read."""
+def read_text(path: Path) -> tuple[str, bytes, str]:
+    """A pack or concept file as shown in errors, its bytes and its UTF-8 text; a file that
+    cannot be read or is not UTF-8 is a :class:`PackError` naming it."""
     shown = str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise PackError(shown, None, "", f"cannot read: {exc.strerror}") from None
     try:
-        text = raw.decode("utf-8")
+        return shown, raw, raw.decode("utf-8")
     except UnicodeDecodeError:
         raise PackError(shown, None, "", "not UTF-8 text") from None
-    sha256 = hashlib.sha256(raw).hexdigest()
+
+
+@contextmanager
+def yaml_errors_named(shown: str) -> Iterator[None]:
+    """A YAML syntax error inside becomes a :class:`PackError` with the file and line."""
     try:
-        data = _parsed(text, sha256) if shipped else yaml.load(text, Loader=_FastLoader)
+        yield
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise PackError(shown, line, "", f"YAML syntax: {exc.problem}") from None
+
+
+def load_pack(path: Path, *, shipped: bool = False) -> LoadedPack:
+    """A pack file, validated. A ``shipped`` pack (one of msglint's own, which CI checks in
+    full: tests/test_startup.py) skips the checks that cannot fail for it (patterns compile
+    on their first run; 'fixed:' examples and '@term set' references are not checked again)
+    and has its parsed YAML cached. Any other pack is parsed and checked in full here, so
+    a bad pattern is an error with its line before any message is read."""
+    shown, raw, text = read_text(path)
+    sha256 = hashlib.sha256(raw).hexdigest()
+    with yaml_errors_named(shown):
+        data = _parsed(text, sha256) if shipped else yaml.load(text, Loader=_FastLoader)
     if not isinstance(data, dict):
         raise PackError(shown, 1, "", "a pack is a mapping with 'pack' and 'rules'")
     try:
