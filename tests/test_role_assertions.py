@@ -75,6 +75,7 @@ rules:
       pass: [{text: 我们不会去你家}]
 """
 
+NO_EXPECT = "          expect: EXPECT\n"
 MET = "{act: 派人, actor: 我们, object: 你家, condition: 再不还钱, modality: imminent}"
 
 
@@ -170,7 +171,7 @@ def test_expect_naming_an_unknown_attribute_or_value_is_a_load_error(tmp_path: P
 
 
 def test_an_unknown_concept_is_named_with_its_file_line_and_field(tmp_path: Path) -> None:
-    path = pack_dir(tmp_path, PACK.replace("{不还款}", "{不付款}").replace("EXPECT", MET))
+    path = pack_dir(tmp_path, PACK.replace("{不还款}", "{不付款}").replace(NO_EXPECT, ""))
     with pytest.raises(PackError) as err:
         build_engine([path], shipped=False)
     # the line of the template that names it, inside the rule's match
@@ -194,7 +195,7 @@ def test_an_unknown_concept_in_a_combinator_points_at_its_template(tmp_path: Pat
         + "          need: [object]\n"
         + PACK[end:]
     )
-    path = pack_dir(tmp_path, nested.replace("EXPECT", "{act: 派人}")) / "roles.yaml"
+    path = pack_dir(tmp_path, nested.replace(NO_EXPECT, "")) / "roles.yaml"
     with pytest.raises(PackError) as err:
         build_engine([tmp_path], shipped=False)
     assert str(err.value).startswith(f"{path}:16: XY-THR-201.match: unknown concept {{亲戚}}")
