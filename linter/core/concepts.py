@@ -162,7 +162,12 @@ def split_alternatives(entry: str) -> list[str]:
 
 
 class TemplateError(ValueError):
-    pass
+    """A template or a frame's settings that cannot be used; ``needle``: the words at fault
+    as written in the pack (``{不付款}``), so an error can point at their line."""
+
+    def __init__(self, message: str, needle: str | None = None) -> None:
+        super().__init__(message)
+        self.needle = needle
 
 
 class ConceptLibrary:
@@ -220,7 +225,7 @@ class ConceptLibrary:
         concept = self.concepts.get(name)
         if concept is None:
             known = ", ".join(sorted(self.concepts)) or "none loaded"
-            raise TemplateError(f"unknown concept {{{name}}} (known: {known})")
+            raise TemplateError(f"unknown concept {{{name}}} (known: {known})", f"{{{name}}}")
         self._resolve(concept)
         return concept
 

@@ -24,6 +24,7 @@ from .engine_version import engine_version
 from .errors import PackError
 from .fix_check import Reach, Region, still_wrong
 from .fixes import build_fix
+from .frame_spec import ROLES
 from .frames import CONCEPT_MATCHERS, ConceptSetup
 from .matchers import MATCHER_BY_KIND, Matcher, PackRegex, PatternFinder, normalise_term
 from .merge_findings import merge_findings
@@ -188,7 +189,12 @@ def compile_rule(
     try:
         matcher = _MATCHERS[spec.match.kind](spec.match, expand).configured(options)
     except TemplateError as exc:
-        raise PackError(pack.path, None, f"{spec.id}.match", str(exc)) from None
+        where = ("rules", _rule_index(spec, pack), "match")
+        raise PackError(
+            pack.path, None, f"{spec.id}.match", str(exc), loc=where, needle=exc.needle
+        ) from None
+    if concepts is not None:
+        _check_expectations(spec, pack, concepts)
     exc = spec.exceptions
     # a trial rule is reported as info, never blocking, whatever the options say
     severity = (
@@ -207,6 +213,32 @@ def compile_rule(
         unless=[ScopedFinder(PatternFinder(u, expand), u.scope) for u in exc.unless],
         requires=PatternFinder(exc.requires, expand) if exc.requires else None,
     )
+
+
+def _rule_index(spec: RuleSpec, pack: LoadedPack) -> int:
+    """Where ``spec`` stands in its pack's ``rules`` (for an error's line)."""
+    return next(i for i, r in enumerate(pack.spec.rules) if r is spec)
+
+
+def _check_expectations(spec: RuleSpec, pack: LoadedPack, concepts: ConceptSetup) -> None:
+    """Each context attribute a trigger example's ``expect:`` names is one of the context
+    table's, with one of its values (the roles were checked with the pack's format)."""
+    attributes = concepts.table.attributes
+    for n, example in enumerate(spec.examples.trigger):
+        for key, value in (example.expect or {}).items():
+            if key in ROLES:
+                continue
+            if key not in attributes:
+                reason = f"{key!r} is neither a role ({', '.join(ROLES)}) nor a context " + (
+                    f"attribute ({', '.join(attributes)})"
+                )
+            elif value not in attributes[key]:
+                reason = f"{key}: {value!r} is not one of {', '.join(attributes[key])}"
+            else:
+                continue
+            where = ("rules", _rule_index(spec, pack), "examples", "trigger", n, "expect", key)
+            field = f"{spec.id}.examples.trigger[{n}].expect"
+            raise PackError(pack.path, None, field, reason, loc=where)
 
 
 def _exception_finders(rule: CompiledRule) -> Iterable[PatternFinder]:

@@ -8,10 +8,24 @@ from __future__ import annotations
 
 
 class PackError(Exception):
-    """A pack that cannot be loaded. ``str()`` is one line: ``file:line: field: reason``."""
+    """A pack that cannot be loaded. ``str()`` is one line: ``file:line: field: reason``.
 
-    def __init__(self, path: str, line: int | None, field: str, reason: str) -> None:
+    Raised where the line is not known (the engine compiles validated specs, not YAML),
+    ``loc`` says where in the pack the fault is (``("rules", 3, "match")``) and ``needle``
+    the words to look for under it (``{不付款}``): the pack loader turns them into a line."""
+
+    def __init__(
+        self,
+        path: str,
+        line: int | None,
+        field: str,
+        reason: str,
+        *,
+        loc: tuple[str | int, ...] | None = None,
+        needle: str | None = None,
+    ) -> None:
         self.path, self.line, self.field, self.reason = path, line, field, reason
+        self.loc, self.needle = loc, needle
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {field}: {reason}" if field else f"{where}: {reason}")
 

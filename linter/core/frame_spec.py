@@ -131,5 +131,19 @@ SubMatch = Annotated[FrameMatch | PhraseMatch | AllMatch | AnyMatch, Field(discr
 AllMatch.model_rebuild()
 AnyMatch.model_rebuild()
 
+
+def roles_of(match: object) -> frozenset[str]:
+    """The roles a match's findings can report (``roles`` in JSON): a frame's act and the
+    roles it gives; ``all`` those of its ``focus`` sub-match, ``any`` those of each; none
+    for a phrase or a kind without concepts."""
+    if isinstance(match, FrameMatch):
+        return frozenset(r for r in ROLES if r == "act" or getattr(match, r))
+    if isinstance(match, AllMatch):
+        return roles_of(match.of[match.focus])
+    if isinstance(match, AnyMatch):
+        return frozenset().union(*(roles_of(m) for m in match.of))
+    return frozenset()
+
+
 #: the concept kinds, for the pack format's union of match kinds
 CONCEPT_KINDS = (FrameMatch, PhraseMatch, AllMatch, AnyMatch)

@@ -30,7 +30,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from .frame_spec import AllMatch, AnyMatch, FrameMatch, PhraseMatch
+from .frame_spec import ROLES, AllMatch, AnyMatch, FrameMatch, PhraseMatch, roles_of
 from .models import Applicability, Category, Channel, MessageContext, Recipient, Severity
 from .pinyin import ABBREVIATION_KEY, HAN_WORD
 from .script import is_traditional
@@ -260,6 +260,9 @@ class TriggerExample(_Strict):
     context: MessageContext = Field(default_factory=MessageContext)
     #: the whole message after this rule's fix is applied
     fixed: str | None = None
+    #: a concept rule's finding here has these roles filled by these words (act: 派人,
+    #: object: 你家) and these context attributes at these values (modality: imminent)
+    expect: dict[str, Annotated[str, Field(min_length=1)]] | None = None
 
     @property
     def traditional(self) -> bool:
@@ -318,6 +321,34 @@ class RuleSpec(_Strict):
         return self
 
     @model_validator(mode="after")
+    def _expectations_fit_roles(self) -> RuleSpec:
+        """``expect:`` belongs to a rule whose findings report roles, and names roles its
+        match gives (context attributes are checked against the context table when the
+        engine is built)."""
+        roles = roles_of(self.match)
+        for n, example in enumerate(self.examples.trigger):
+            if example.expect is None:
+                continue
+            loc = ("examples", "trigger", n, "expect")
+            if not roles:
+                raise _field_error(
+                    loc,
+                    example.expect,
+                    f"a '{self.match.kind}' rule's findings have no roles to expect; "
+                    "'expect:' belongs to frame rules (kind: frame, or all/any over frames)",
+                )
+            for key in example.expect:
+                if key in ROLES and key not in roles:
+                    raise _field_error(
+                        (*loc, key),
+                        key,
+                        f"the rule's match gives no {key!r} role (it gives "
+                        + ", ".join(r for r in ROLES if r in roles)
+                        + ")",
+                    )
+        return self
+
+    @model_validator(mode="after")
     def _fixed_examples(self, info: ValidationInfo) -> RuleSpec:
         """A rule that rewrites text shows the whole fixed message, in both scripts."""
         fix = self.fix
@@ -337,7 +368,7 @@ class RuleSpec(_Strict):
         return self
 
 
-def _field_error(loc: tuple[str, ...], value: object, reason: str) -> ValidationError:
+def _field_error(loc: tuple[str | int, ...], value: object, reason: str) -> ValidationError:
     """A validation error at ``loc`` inside the model being validated (pydantic prefixes the
     model's own location), so the pack loader names that field and its line."""
     error = InitErrorDetails(

@@ -2,8 +2,10 @@
 
 A trigger example must raise its rule, on the span it names; its fix, where the rule has a
 replacement, must survive verification against every loaded pack and give ``fixed``.
-A pass example must not raise the rule. Each rule is tested on its own matches, before
-matches of one category on the same words are merged into one violation.
+A trigger example's ``expect:`` names the roles (act, object …) and context attributes
+(modality …) one of the rule's findings there must show. A pass example must not raise the
+rule. Each rule is tested on its own matches, before matches of one category on the same
+words are merged into one violation.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from dataclasses import dataclass
 
 from ..core.edits import apply_fixes
 from ..core.engine import Engine
-from ..core.models import Applicability
+from ..core.frame_spec import ROLES
+from ..core.models import Applicability, Violation
+from ..core.prepare import prepare
 from ..core.selection import OPT_IN_KINDS
 
 
@@ -38,6 +42,38 @@ def _with_opt_in_rules(engine: Engine) -> Engine:
         return engine
     options = engine.options.model_copy(update={"select": [*engine.options.select, *idle]})
     return Engine(engine.packs, options, engine.concepts)
+
+
+def _span_of(text: str, words: str | None) -> tuple[int, int] | None:
+    """Where ``words`` first stand in ``text`` (None: no span named)."""
+    if words is None:
+        return None
+    start = text.find(words)
+    return start, start + len(words)
+
+
+def _shown(finding: Violation) -> dict[str, str]:
+    """What a finding says of each role (its words, without the template after "←") and of
+    each context attribute (its value, without the cue in brackets)."""
+    roles = {k: v.split(" ← ", 1)[0] for k, v in (finding.roles or {}).items()}
+    context = {k: v.split(" (", 1)[0] for k, v in (finding.context or {}).items()}
+    return {**roles, **context}
+
+
+def _unmet(expect: dict[str, str], findings: list[Violation]) -> str | None:
+    """None when one of ``findings`` shows every expected role and attribute; otherwise what
+    was expected and what each finding showed instead. Words are compared as the engine
+    reads them (simplified script, normal width), as a finding's ``roles`` show them."""
+    wanted = {k: prepare(v).text if k in ROLES else v for k, v in expect.items()}
+    shown = [_shown(f) for f in findings]
+    if any(all(s.get(k) == v for k, v in wanted.items()) for s in shown):
+        return None
+    expected = ", ".join(f"{k} = {v}" for k, v in expect.items())
+    got = "; ".join(
+        ", ".join(f"{k} = {s.get(k, '(none)')}" for k in expect) + f" (on {f.matched!r})"
+        for f, s in zip(findings, shown, strict=True)
+    )
+    return f"expected {expected}; found {got}"
 
 
 @dataclass(frozen=True)
@@ -86,6 +122,13 @@ def run_rule_examples(engine: Engine, only_packs: set[str] | None = None) -> Rul
                 if (start, start + len(ex.span)) not in spans:
                     got = ", ".join(repr(v.matched) for v in found)
                     fail("trigger", i, ex.text, f"expected span {ex.span!r}, got {got}")
+                    continue
+            if ex.expect is not None:
+                span = _span_of(ex.text, ex.span)
+                on_span = [v for v in found if span is None or (v.start, v.end) == span]
+                unmet = _unmet(ex.expect, on_span or found)
+                if unmet is not None:
+                    fail("trigger", i, ex.text, unmet)
                     continue
             wants_replacement = spec.fix.applicability != Applicability.manual
             fixable = [v for v in found if v.fix and v.fix.replacement is not None]

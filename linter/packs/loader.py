@@ -167,6 +167,35 @@ def load_pack(path: Path, *, shipped: bool = False) -> LoadedPack:
     return LoadedPack(spec=spec, path=shown, sha256=sha256, shipped=shipped)
 
 
+def _scalar_holding(node: yaml.Node, needle: str) -> yaml.Node | None:
+    """The first scalar under ``node`` whose text holds ``needle``."""
+    if isinstance(node, yaml.ScalarNode):
+        return node if needle in str(node.value) else None
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [v for _, v in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    return next((n for c in children if (n := _scalar_holding(c, needle)) is not None), None)
+
+
+def with_line(exc: PackError) -> PackError:
+    """``exc`` with its line, where the engine could only say where in the pack it is
+    (``loc``, and ``needle``: the words at fault under it); the pack is read again (this is
+    the path of an error, not of every start-up)."""
+    if exc.line is not None or exc.loc is None:
+        return exc
+    try:
+        _, _, text = read_text(Path(exc.path))
+        node = _node_at(_compose(text), exc.loc)
+    except (PackError, yaml.YAMLError):
+        return exc
+    if node is not None and exc.needle:
+        node = _scalar_holding(node, exc.needle) or node
+    line = node.start_mark.line + 1 if node is not None else None
+    return PackError(exc.path, line, exc.field, exc.reason)
+
+
 def build_engine(
     extra_packs: Iterable[Path] = (),
     options: EngineOptions | None = None,
@@ -180,4 +209,8 @@ def build_engine(
     shipped_files = pack_files([shipped_pack_dir()]) if shipped else []
     packs = [load_pack(p, shipped=True) for p in shipped_files]
     packs += [load_pack(p) for p in pack_files(list(extra_packs))]
-    return Engine(packs, options, load_concepts(paths, shipped_pack_dir() if shipped else None))
+    concepts = load_concepts(paths, shipped_pack_dir() if shipped else None)
+    try:
+        return Engine(packs, options, concepts)
+    except PackError as exc:
+        raise with_line(exc) from None
