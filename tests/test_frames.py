@@ -12,6 +12,7 @@ import pytest
 
 from linter.core.errors import PackError
 from linter.core.models import Decision, Severity
+from linter.core.options import EngineOptions
 from linter.packs.loader import build_engine
 
 CONCEPTS = """\
@@ -216,3 +217,37 @@ def test_explain_runs_the_rule_on_a_text_and_explains(tmp_path: Path) -> None:
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
     assert "'去你家' at 10-13" in out.stdout, out.stderr
     assert "condition 再不还钱 ← {不还款}" in out.stdout
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    """The shipped packs with only the concept rules on trial (a regex rule's finding of the
+    same category at the same place would otherwise stand in for theirs)."""
+    trial = ["ZH-LEG-101", "ZH-LEG-102", "ZH-LEG-103", "ZH-LEG-104", "ZH-THR-101", "ZH-THR-102"]
+    trial += ["ZH-THR-103", "ZH-THR-104", "ZH-TPD-101", "ZH-TPD-102"]
+    return build_engine([], EngineOptions(select=trial), shipped=True)
+
+
+def trial_hits(engine, text: str, prefix: str) -> list[str]:
+    return sorted({v.rule for v in engine.lint(text).violations if v.rule.startswith(prefix)})
+
+
+def test_shipped_legal_frames_assert_certain_unhedged_legal_acts(shipped) -> None:
+    found = [v for v in shipped.lint("你那笔网贷，法院已经立案了。").violations]
+    leg = next(v for v in found if v.rule == "ZH-LEG-101")
+    assert leg.severity == Severity.info  # trial
+    assert leg.context is not None and leg.context["modality"].startswith("certain")
+    assert trial_hits(shipped, "欠款五天内不结清，我们申请法院查封你的房子。", "ZH-LEG-1")
+    assert trial_hits(shipped, "若长期不还，我们可能依法提起诉讼。", "ZH-LEG-1") == []
+    assert trial_hits(shipped, "请按期还款，否则将启动法律程序。", "ZH-LEG-1") == []
+    assert trial_hits(shipped, "你拖着借款不还已经涉嫌诈骗。", "ZH-LEG-10") == ["ZH-LEG-102"]
+    assert trial_hits(shipped, "你作为担保人，要承担连带责任替他还贷款。", "ZH-LEG-104")
+    assert trial_hits(shipped, "我是东城派出所民警，你的网贷赶紧还上。", "ZH-LEG-103")
+
+
+def test_shipped_threat_and_disclosure_frames_reach_more_phrasings(shipped) -> None:
+    assert trial_hits(shipped, "欠款再不处理，家里人就得替你还。", "ZH-THR-104")
+    assert trial_hits(shipped, "明天不还钱，你单位的人事部都会接到电话。", "ZH-THR-103")
+    assert trial_hits(shipped, "贷款逾期已转交你的户籍地，工作人员随后就到。", "ZH-THR-101")
+    assert trial_hits(shipped, "您好，您弟弟在我司的贷款逾期了，请帮忙催一下。", "ZH-TPD-102")
+    assert trial_hits(shipped, "我们不会通知您的同事，请放心还款。", "ZH-TPD-10") == []
