@@ -127,3 +127,42 @@ def test_a_rewriting_fix_needs_fixed_examples_in_both_scripts(
     assert reason in message
     both = "trigger: [{text: 明天上门, fixed: 明天您}, {text: 明天上門, fixed: 明天您}]"
     assert load_pack(write(tmp_path, text.replace(examples, both)))
+
+
+def test_a_key_written_twice_names_its_file_line_and_field(tmp_path: Path):
+    """YAML keeps only the last of two equal keys: a second 'severity:' in a rule, or an
+    'examples:' pasted under the wrong concept, would be lost without a word."""
+    from linter.core.errors import PackError
+    from linter.packs.concept_loader import load_concepts
+    from linter.packs.loader import load_pack
+
+    pack = tmp_path / "p.yaml"
+    pack.write_text(
+        "pack: {name: p, version: '1'}\n"
+        "rules:\n"
+        "  - id: XX-DUP-001\n"
+        "    severity: warning\n"
+        "    severity: error\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PackError) as caught:
+        load_pack(pack)
+    assert caught.value.line == 5
+    assert "rules[0].severity" in str(caught.value)
+    assert "written twice (first on line 4)" in str(caught.value)
+
+    folder = tmp_path / "packs"
+    (folder / "concepts").mkdir(parents=True)
+    (folder / "concepts" / "c.yaml").write_text(
+        "concepts:\n"
+        "  家人:\n"
+        "    label: {zh: 家人, en: family}\n"
+        "    terms: [家人]\n"
+        "    examples: [你家人]\n"
+        "    examples: [谨防上当]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PackError) as caught:
+        load_concepts([folder])
+    assert caught.value.line == 6
+    assert "concepts.家人.examples" in str(caught.value)

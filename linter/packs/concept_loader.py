@@ -20,7 +20,7 @@ from ..core.models import problem_text
 from .loader import _FastLoader as FastLoader
 from .loader import _field_name as field_name
 from .loader import _node_at as node_at
-from .loader import read_text, yaml_errors_named
+from .loader import check_no_duplicate_keys, read_text, yaml_errors_named
 
 #: the folder of a pack folder that holds concept files (never packs)
 CONCEPT_DIR = "concepts"
@@ -45,6 +45,7 @@ def _read(path: Path) -> tuple[ConceptFile, yaml.Node | None, str]:
     with yaml_errors_named(shown):
         data = yaml.load(text, Loader=FastLoader)
         root = yaml.compose(text, Loader=FastLoader)
+    check_no_duplicate_keys(shown, root)
     if not isinstance(data, dict):
         raise PackError(shown, 1, "", "a concept file is a mapping with 'concepts' or 'context'")
     try:

@@ -83,6 +83,31 @@ def _field_name(loc: tuple[Any, ...], tagged: bool = True) -> str:
 _FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def check_no_duplicate_keys(shown: str, root: yaml.Node | None) -> None:
+    """YAML keeps only the last of two equal keys, so a field written twice (an
+    ``examples:`` pasted under the wrong concept, a second ``severity:``) would be lost
+    without a word: a :class:`PackError` names the file, the line and the field instead."""
+    stack: list[tuple[yaml.Node, str]] = [(root, "")] if root is not None else []
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[object, int] = {}
+            for key, value in node.value:
+                name = key.value
+                here = f"{where}.{name}" if where else str(name)
+                if name in seen:
+                    line = key.start_mark.line + 1
+                    reason = (
+                        f"'{name}' is written twice (first on line {seen[name]}); "
+                        "YAML keeps only the last"
+                    )
+                    raise PackError(shown, line, here, reason)
+                seen[name] = key.start_mark.line + 1
+                stack.append((value, here))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{where}[{i}]") for i, item in enumerate(node.value))
+
+
 def _compose(text: str) -> yaml.Node | None:
     """The node tree, with line marks: only needed to say where an error is."""
     return yaml.compose(text, Loader=_FastLoader)
@@ -147,6 +172,8 @@ def load_pack(path: Path, *, shipped: bool = False) -> LoadedPack:
     sha256 = hashlib.sha256(raw).hexdigest()
     with yaml_errors_named(shown):
         data = _parsed(text, sha256) if shipped else yaml.load(text, Loader=_FastLoader)
+        if not shipped:  # msglint's own packs are checked in CI (tests/test_startup.py)
+            check_no_duplicate_keys(shown, _compose(text))
     if not isinstance(data, dict):
         raise PackError(shown, 1, "", "a pack is a mapping with 'pack' and 'rules'")
     try:
