@@ -107,7 +107,7 @@ def test_verdicts_on_a_small_pack(tmp_path: Path):
     assert rows["ZH-TST-002"]["missed"] == [0]
     assert rows["ZH-TST-002"]["lost_tp"] == ["m2"]
     assert rows["ZH-TST-003"]["verdict"] == "1 pass hit(s)"
-    assert [r["rule"] for r in json.loads(proc.stdout)][0] == "ZH-TST-001"  # closest first
+    assert next(r["rule"] for r in json.loads(proc.stdout)) == "ZH-TST-001"  # closest first
 
 
 def test_table_and_summary(tmp_path: Path):
@@ -124,3 +124,20 @@ def test_the_real_test_half_is_refused(tmp_path: Path):
     proc = run(tmp_path, "--data", str(folder / "x.yaml"))
     assert proc.returncode == 2
     assert "test half" in proc.stderr
+
+
+def test_lost_tp_is_what_eval_loses_with_the_rule_ignored(tmp_path: Path):
+    """One lint per text, rules removed afterwards, gives what rebuilding the engine with
+    ``--ignore RULE`` gives (rules do not depend on each other)."""
+    rows = {r["rule"]: r for r in json.loads(run(tmp_path, "--json").stdout)}
+
+    def threat_tp(*ignore: str) -> int:
+        cmd = [sys.executable, "bench/eval.py", str(tmp_path / "data.yaml"), "--json"]
+        cmd += ["--no-shipped", "--packs", str(tmp_path / "pack.yaml"), "--trial", "count"]
+        cmd += ["--ignore", *ignore] if ignore else []
+        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        return json.loads(out)["per_category"]["threat"]["tp"]
+
+    before = threat_tp()
+    for rule, row in rows.items():
+        assert before - threat_tp(rule) == len(row["lost_tp"]), rule
