@@ -28,6 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from eval import MEASURING_ONLY
+
 from linter.core.models import Category, MessageContext
 from linter.core.prepare import prepare
 from linter.core.rule_spec import RuleSpec
@@ -66,10 +68,6 @@ class Example:
     labels: dict[str, int]
     #: where it came from (a file, a source URL): the group of leave-one-source-out
     source: str
-
-
-#: written sets kept for measuring the model: never trained on by default
-MEASURING_ONLY = frozenset({"holdout7_messages.yaml"})
 
 
 def default_sets() -> list[Path]:
