@@ -94,7 +94,15 @@ class ContextTable:
         return 0, len(text)
 
     def attributes_of(self, analysis: Analysis, act: Span) -> dict[str, Setting]:
-        """Each attribute's value for the frame whose act stands at ``act``."""
+        """Each attribute's value for the frame whose act stands at ``act`` (computed once
+        per act and message, however many rules' frames share the act)."""
+        key = ("attributes", id(self), act)
+        known = analysis.notes.get(key)
+        if known is None:
+            known = analysis.notes[key] = self._attributes_of(analysis, act)
+        return known  # type: ignore[return-value]
+
+    def _attributes_of(self, analysis: Analysis, act: Span) -> dict[str, Setting]:
         text = analysis.text
         found = {i: [h.span for h in row.finder.find(analysis)] for i, row in enumerate(self.rows)}
         pseudo = [s for i, row in enumerate(self.rows) if row.spec.pseudo for s in found[i]]

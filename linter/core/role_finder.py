@@ -33,6 +33,8 @@ class RoleFinder:
         self, templates: list[str], library: ConceptLibrary, patterns: list[str] = ()
     ) -> None:
         self.templates = [*templates, *patterns]
+        #: what its hits depend on besides the message (one engine has one library)
+        self._key = (id(library), tuple(templates), tuple(patterns))
         #: prepared term → the template it came from
         self._label: dict[str, str] = {}
         #: (first-part terms, second-part terms, template) of each A…B entry
@@ -83,6 +85,16 @@ class RoleFinder:
         ]
 
     def find(self, analysis: Analysis) -> list[RoleHit]:
+        """Every hit of these templates in the message. Frames of many rules and the cue
+        table ask for the same templates again and again: the answer is kept with the
+        analysis (one message), keyed by the templates."""
+        key = ("roles", self._key)
+        hits = analysis.notes.get(key)
+        if hits is None:
+            hits = analysis.notes[key] = self._find(analysis)
+        return hits  # type: ignore[return-value]
+
+    def _find(self, analysis: Analysis) -> list[RoleHit]:
         text = analysis.text
         found: dict[Span, str] = {}
         for span, term in self._aligned(self._terms, analysis):
