@@ -78,10 +78,21 @@ class Analysis:
     segments: dict[str, list[str]] = field(default_factory=dict)
     #: what a matcher found out about its own spans, kept for the finding (frame evidence)
     notes: dict[object, object] = field(default_factory=dict)
+    _aligned: dict[str, list[Span]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
         return self.prepared.text
+
+    def aligned(self, term: str) -> list[Span]:
+        """Where ``term`` was found with both ends on token boundaries (asked by many rules
+        for the same term, worked out once)."""
+        spans = self._aligned.get(term)
+        if spans is None:
+            spans = self._aligned[term] = [
+                s for s in self.term_hits.get(term, ()) if self.on_boundaries(s)
+            ]
+        return spans
 
     @cached_property
     def signatures(self) -> list[tuple[Span, str]]:

@@ -76,12 +76,10 @@ class RoleFinder:
         return bool(self.templates)
 
     def _aligned(self, terms: frozenset[str], analysis: Analysis) -> list[tuple[Span, str]]:
-        hits = analysis.term_hits
         return [
             (span, term)
-            for term in present(terms, hits)
-            for span in hits[term]
-            if analysis.on_boundaries(span)
+            for term in present(terms, analysis.term_hits)
+            for span in analysis.aligned(term)
         ]
 
     def find(self, analysis: Analysis) -> list[RoleHit]:
