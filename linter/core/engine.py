@@ -103,6 +103,11 @@ class CompiledRule:
         exc = self.spec.exceptions
         # a concept kind's context table decides negation, hedging and quotation itself
         cue_checks = not self.matcher.decides_context
+        cues_inside = self.matcher.cues_inside
+
+        def cued(span: Span, cues: tuple[str, ...]) -> bool:
+            return cue_before(text, span, cues) or (cues_inside and cue_inside(text, span, cues))
+
         kept = []
         for span in spans:
             if any(overlaps_any(scope_region(text, span, sc), found) for sc, found in near):
@@ -110,23 +115,9 @@ class CompiledRule:
             if span[0] == span[1]:
                 kept.append(span)  # an absence or a send time: nothing to negate
                 continue
-            if (
-                cue_checks
-                and exc.negation
-                and (
-                    cue_before(text, span, NEGATION_CUES)
-                    or (self.matcher.cues_inside and cue_inside(text, span, NEGATION_CUES))
-                )
-            ):
+            if cue_checks and exc.negation and cued(span, NEGATION_CUES):
                 continue
-            if (
-                cue_checks
-                and exc.hedging
-                and (
-                    cue_before(text, span, HEDGE_CUES)
-                    or (self.matcher.cues_inside and cue_inside(text, span, HEDGE_CUES))
-                )
-            ):
+            if cue_checks and exc.hedging and cued(span, HEDGE_CUES):
                 continue
             if self.allow and allowed_by_phrase(text, span, self.allow):
                 continue
