@@ -17,10 +17,9 @@ from pydantic import ValidationError
 from ..core.concepts import Concept, ConceptFile, ConceptLibrary, ContextSpec, Where
 from ..core.errors import PackError
 from ..core.models import problem_text
-from .loader import _FastLoader as FastLoader
 from .loader import _field_name as field_name
 from .loader import _node_at as node_at
-from .loader import check_no_duplicate_keys, read_text, yaml_errors_named
+from .loader import check_no_duplicate_keys, parse_with_nodes, read_text, yaml_errors_named
 
 #: the folder of a pack folder that holds concept files (never packs)
 CONCEPT_DIR = "concepts"
@@ -43,8 +42,7 @@ def concept_files(paths: Iterable[Path]) -> list[Path]:
 def _read(path: Path) -> tuple[ConceptFile, yaml.Node | None, str]:
     shown, raw, text = read_text(path)
     with yaml_errors_named(shown):
-        data = yaml.load(text, Loader=FastLoader)
-        root = yaml.compose(text, Loader=FastLoader)
+        data, root = parse_with_nodes(text)
     check_no_duplicate_keys(shown, root)
     if not isinstance(data, dict):
         raise PackError(shown, 1, "", "a concept file is a mapping with 'concepts' or 'context'")

@@ -113,6 +113,17 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=_FastLoader)
 
 
+def parse_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
+    """The YAML data and its node tree (with line marks) from one parse: what ``yaml.load``
+    builds, plus the nodes the duplicate-key check and error lines need."""
+    loader = _FastLoader(text)
+    try:
+        root = loader.get_single_node()
+        return (loader.construct_document(root) if root is not None else None), root
+    finally:
+        loader.dispose()
+
+
 #: names the cache of a parsed pack: the parser and the marshal format it depends on
 _PARSED_TAG = (
     f"yaml{yaml.__version__}-{_FastLoader.__name__}-py{sys.version_info[0]}{sys.version_info[1]}"
@@ -170,23 +181,26 @@ def load_pack(path: Path, *, shipped: bool = False) -> LoadedPack:
     a bad pattern is an error with its line before any message is read."""
     shown, raw, text = read_text(path)
     sha256 = hashlib.sha256(raw).hexdigest()
+    root: yaml.Node | None = None  # composed only when a user's pack needs it
     with yaml_errors_named(shown):
-        data = _parsed(text, sha256) if shipped else yaml.load(text, Loader=_FastLoader)
-        if not shipped:  # msglint's own packs are checked in CI (tests/test_startup.py)
-            check_no_duplicate_keys(shown, _compose(text))
+        if shipped:  # msglint's own packs are checked in CI (tests/test_startup.py)
+            data = _parsed(text, sha256)
+        else:
+            data, root = parse_with_nodes(text)
+            check_no_duplicate_keys(shown, root)
     if not isinstance(data, dict):
         raise PackError(shown, 1, "", "a pack is a mapping with 'pack' and 'rules'")
     try:
         spec = PackSpec.model_validate(data, context=SHIPPED if shipped else None)
     except ValidationError as exc:
         first = exc.errors()[0]
-        node = _node_at(_compose(text), tuple(first["loc"]))
+        node = _node_at(root or _compose(text), tuple(first["loc"]))
         line = node.start_mark.line + 1 if node is not None else None
         msg = problem_text(first)
         raise PackError(shown, line, _field_name(tuple(first["loc"])), msg) from None
     for loc, name in () if shipped else spec.term_set_references():
         if name not in spec.term_sets:
-            node = _node_at(_compose(text), loc)
+            node = _node_at(root or _compose(text), loc)
             line = node.start_mark.line + 1 if node is not None else None
             raise PackError(
                 shown, line, _field_name(loc, tagged=False), f"unknown term set '@{name}'"
