@@ -46,7 +46,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from linter.core.engine import Engine
+from linter.core.engine import Engine, LintOutcome
 from linter.core.models import (
     Category,
     Channel,
@@ -212,6 +212,11 @@ class Evaluation:
         return self.messages / self.seconds if self.seconds else 0.0
 
 
+def rule_matches(outcome: LintOutcome) -> list[tuple[Category, str, Severity]]:
+    """Each rule's own match in an outcome: a merged finding counts once per rule in it."""
+    return [(v.category, m.rule, m.severity) for v in outcome.violations for m in v.matches or [v]]
+
+
 def predict(engine: Engine, messages: Sequence[LabelledMessage]) -> tuple[list[Prediction], float]:
     out: list[Prediction] = []
     if messages:  # warm-up: lazy tokenizer / dictionary loading is not throughput
@@ -220,11 +225,7 @@ def predict(engine: Engine, messages: Sequence[LabelledMessage]) -> tuple[list[P
     for msg in messages:
         outcome = engine.lint(msg.text, msg.context)
         rules: dict[Category, list[str]] = {}
-        matches = [
-            (v.category, m.rule, m.severity)  # each rule of a merged finding
-            for v in outcome.violations
-            for m in (v.matches or [v])
-        ]
+        matches = rule_matches(outcome)
         for category, rule, severity in matches:
             if severity in COUNTED and rule not in rules.get(category, []):
                 rules.setdefault(category, []).append(rule)
@@ -441,7 +442,7 @@ def lint_benign(engine: Engine, messages: Sequence[BenignMessage]) -> BenignResu
     result = BenignResult(messages=len(messages))
     for msg in messages:
         outcome = engine.lint(msg.text, msg.context)
-        fired = {m.rule: m.severity for v in outcome.violations for m in (v.matches or [v])}
+        fired = {rule: severity for _, rule, severity in rule_matches(outcome)}
         result.with_anything += bool(fired)
         result.with_error += Severity.error in fired.values()
         result.rules.update(fired.keys())
