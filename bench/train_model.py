@@ -14,6 +14,10 @@ Training data, gathered in a fixed order (the weights are the same bytes on ever
   refused, so nothing is ever fit on the test half);
 - ordinary SMS as negatives of every category (default: ``tests/data/benign_probe.jsonl``).
 
+``--check`` trains nothing and needs neither library: it exits 1 when the weights were fit
+on other data than today's (a pack example or a labelled set changed since), so CI notices
+weights gone stale.
+
 The weights file records the sha256 of the examples it was fit on; msglint folds it into
 ``packs_version``. Exit 2 when a data file cannot be read.
 """
@@ -319,7 +323,31 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="character n-gram lengths (default: 1 2 3)",
     )
     p.add_argument("--out", type=Path, default=shipped_weights_path(), metavar="FILE")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="train nothing: exit 1 when --out was fit on other data than today's (stale)",
+    )
     return p.parse_args(argv)
+
+
+def check_fresh(examples: Sequence[Example], weights: Path) -> int:
+    """0 when ``weights`` records the hash of ``examples``, else 1 (it must be retrained)."""
+    try:
+        recorded = json.loads(weights.read_text(encoding="utf-8")).get("training_data_sha256")
+    except (OSError, ValueError) as exc:
+        print(f"train_model: {weights}: {exc}", file=sys.stderr)
+        return 2
+    if recorded == data_hash(examples):
+        print(f"{weights}: fit on today's {len(examples)} examples")
+        return 0
+    print(
+        f"{weights}: stale: fit on other data than today's {len(examples)} examples "
+        "(a pack example or a labelled set changed); retrain with "
+        "`pip install -e '.[train]' && python bench/train_model.py`",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -331,6 +359,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TrainingDataError as exc:
         print(f"train_model: {exc}", file=sys.stderr)
         return 2
+    if args.check:
+        return check_fresh(examples, args.out)
     ngrams = tuple(args.ngrams)
     feats = featurise(examples, Tokenizer(), ngrams=ngrams)
     heads = fit_heads(examples, feats)

@@ -172,6 +172,31 @@ def test_training_defaults_to_the_dev_half_only():
     assert DEFAULT_REAL == [ROOT / "tests/data/real/dev"]
 
 
+def _train_check(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "bench/train_model.py", "--check", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_the_shipped_weights_were_fit_on_todays_examples():
+    """A pack example or a labelled set changed without retraining: the weights are stale."""
+    done = _train_check()
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_freshness_check_notices_other_training_data(tmp_path: Path):
+    one_set = tmp_path / "one_messages.yaml"
+    one_set.write_text(
+        "messages:\n  - {id: a, text: 再不还钱就上门, labels: [threat]}\n", encoding="utf-8"
+    )
+    done = _train_check("--sets", str(one_set))
+    assert done.returncode == 1 and "stale" in done.stderr
+
+
 def test_the_text_format_shows_the_model_evidence(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
