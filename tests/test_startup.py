@@ -78,7 +78,8 @@ def test_shipped_packs_pass_the_checks_start_up_skips():
     files = pack_files([shipped_pack_dir()])
     assert files
     packs = [load_pack(path) for path in files]  # raises PackError on anything wrong
-    assert compile_pack_regex.cache_info().currsize > 100
+    # patterns were compiled (their number falls as rules move to concepts)
+    assert compile_pack_regex.cache_info().currsize > 0
     # as a user's packs: every trigger example holds one of its rule's declared anchors
     from linter.core.engine import Engine
     from linter.packs.concept_loader import load_concepts
