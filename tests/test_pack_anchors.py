@@ -74,7 +74,10 @@ def test_every_shipped_regex_that_can_have_anchors_declares_sound_ones(engine: E
 
 
 def test_a_branch_added_without_an_anchor_is_caught(engine: Engine):
-    _rid, pattern, anchors = next(r for r in _shipped_regexes(engine) if r[0] == "ZH-THR-008")
+    # any shipped regex with declared anchors (the rules are being rewritten in concepts one
+    # by one, so the test names none of them)
+    regexes = _shipped_regexes(engine)
+    _rid, pattern, anchors = next(r for r in regexes if r[2] and "新加" not in r[2])
     assert anchors is not None and anchors_proved(pattern, anchors)
     assert not anchors_proved(pattern + "|新加的说法", anchors)
     assert anchors_proved(pattern + "|新加的说法", anchors | {"新加"})
