@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .analysis import Analysis, Span, present
+from .analysis import Analysis, Span
 from .concepts import GAP, ConceptLibrary, TemplateError, split_alternatives
 from .cues import CLAUSE_BREAK, allowed_by_phrase
 
@@ -75,13 +75,6 @@ class RoleFinder:
     def __bool__(self) -> bool:
         return bool(self.templates)
 
-    def _aligned(self, terms: frozenset[str], analysis: Analysis) -> list[tuple[Span, str]]:
-        return [
-            (span, term)
-            for term in present(terms, analysis.term_hits)
-            for span in analysis.aligned(term)
-        ]
-
     def find(self, analysis: Analysis) -> list[RoleHit]:
         """Every hit of these templates in the message. Frames of many rules and the cue
         table ask for the same templates again and again: the answer is kept with the
@@ -94,12 +87,23 @@ class RoleFinder:
 
     def _find(self, analysis: Analysis) -> list[RoleHit]:
         text = analysis.text
+        hits = analysis.term_hits
+        aligned = analysis.aligned
         found: dict[Span, str] = {}
-        for span, term in self._aligned(self._terms, analysis):
-            found.setdefault(span, self._label[term])
+        # the terms of this finder the automaton found, intersected in C (a message has a
+        # few dozen distinct hits; a finder may have thousands of terms)
+        for term in self._terms.intersection(hits):
+            template = self._label[term]
+            for span in aligned(term):
+                found.setdefault(span, template)
         for first, second, template in self._gaps:
-            seconds = [s for s, _ in self._aligned(second, analysis)]
-            for a, _ in self._aligned(first, analysis):
+            firsts = first.intersection(hits)
+            if not firsts:
+                continue
+            seconds = [s for t in second.intersection(hits) for s in aligned(t)]
+            if not seconds:
+                continue
+            for a in [s for t in firsts for s in aligned(t)]:
                 for b in seconds:
                     near = b[0] >= a[1] and b[0] - a[1] <= GAP_REACH
                     if near and not CLAUSE_BREAK.search(text, a[1], b[0]):
@@ -108,10 +112,11 @@ class RoleFinder:
             for m in pattern.finditer(text):
                 if m.end() > m.start():
                     found.setdefault((m.start(), m.end()), template)
-        if self.exclusions:
-            found = {
-                s: t
-                for s, t in found.items()
-                if not allowed_by_phrase(text, s, list(self.exclusions))
-            }
+        if found and self.exclusions:
+            # only the exclusions the text holds can exclude anything
+            present = [x for x in self.exclusions if x in text]
+            if present:
+                found = {
+                    s: t for s, t in found.items() if not allowed_by_phrase(text, s, present)
+                }
         return [RoleHit(s, t) for s, t in sorted(found.items())]
