@@ -35,6 +35,7 @@ class RoleFinder:
         self.templates = [*templates, *patterns]
         #: what its hits depend on besides the message (one engine has one library)
         self._key = (id(library), tuple(templates), tuple(patterns))
+        self._note_key = ("roles", self._key)
         #: prepared term → the template it came from
         self._label: dict[str, str] = {}
         #: (first-part terms, second-part terms, template) of each A…B entry
@@ -79,7 +80,9 @@ class RoleFinder:
         """Every hit of these templates in the message. Frames of many rules and the cue
         table ask for the same templates again and again: the answer is kept with the
         analysis (one message), keyed by the templates."""
-        key = ("roles", self._key)
+        if self.anchors is not None and self.anchors.isdisjoint(analysis.term_hits):
+            return []  # most finders asked about a message: none of their words is in it
+        key = self._note_key
         hits = analysis.notes.get(key)
         if hits is None:
             hits = analysis.notes[key] = self._find(analysis)
@@ -109,9 +112,8 @@ class RoleFinder:
                     if near and not CLAUSE_BREAK.search(text, a[1], b[0]):
                         found.setdefault((a[0], b[1]), template)
         for pattern, template in self._patterns:
-            for m in pattern.finditer(text):
-                if m.end() > m.start():
-                    found.setdefault((m.start(), m.end()), template)
+            for span in _pattern_spans(pattern, analysis):
+                found.setdefault(span, template)
         if found and self.exclusions:
             # only the exclusions the text holds can exclude anything
             present = [x for x in self.exclusions if x in text]
@@ -120,3 +122,15 @@ class RoleFinder:
                     s: t for s, t in found.items() if not allowed_by_phrase(text, s, present)
                 }
         return [RoleHit(s, t) for s, t in sorted(found.items())]
+
+
+def _pattern_spans(pattern: regex.Pattern[str], analysis: Analysis) -> list[Span]:
+    """Where a concept regex matches the message (many finders share a concept's regexes:
+    each runs once per message)."""
+    key = ("pattern", pattern.pattern)
+    spans = analysis.notes.get(key)
+    if spans is None:
+        spans = analysis.notes[key] = [
+            (m.start(), m.end()) for m in pattern.finditer(analysis.text) if m.end() > m.start()
+        ]
+    return spans  # type: ignore[return-value]
