@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from . import expansion_cache
 from .errors import PackError
 from .prepare import prepare, prepare_text
 from .tokens import Tokenizer
@@ -186,10 +187,19 @@ class ConceptLibrary:
         #: the sha256 of each concept file (part of the engine's version)
         self.hashes = tuple(hashes)
         self._expanding: set[str] = set()
-        #: template → its terms (see :meth:`expand`)
-        self._expansions: dict[str, frozenset[str]] = {}
+        self._cache_file = expansion_cache.cache_file(self.hashes)
+        #: template → its terms (see :meth:`expand`), as kept by an earlier run if any
+        self._expansions: dict[str, frozenset[str]] = expansion_cache.load(self._cache_file)
+        self._kept = len(self._expansions)
         for concept in self.concepts.values():
             self._resolve(concept)
+
+    def keep_expansions(self) -> None:
+        """Store the expansions worked out in this run for the next (see
+        :mod:`linter.core.expansion_cache`); called once an engine is built."""
+        if len(self._expansions) > self._kept:
+            expansion_cache.save(self._cache_file, self._expansions)
+            self._kept = len(self._expansions)
 
     def _resolve(self, concept: Concept) -> None:
         if concept.terms:
