@@ -90,7 +90,17 @@ def test_a_respelt_span_maps_each_character_to_what_it_was_written_with():
 
 @pytest.mark.parametrize(
     "text",
-    ["法 院 傳 票", "法*院", "法\u200b院", "ＡＢＣ法院", "還款", "{姓名}先生", "%s元", "你的家人", ""],
+    [
+        "法 院 傳 票",
+        "法*院",
+        "法\u200b院",
+        "ＡＢＣ法院",
+        "還款",
+        "{姓名}先生",
+        "%s元",
+        "你的家人",
+        "",
+    ],
 )
 def test_prepare_text_is_the_text_of_prepare(text: str):
     # concept templates prepare their terms with the shortcut: it must give the same text
