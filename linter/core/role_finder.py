@@ -118,9 +118,7 @@ class RoleFinder:
             # only the exclusions the text holds can exclude anything
             present = [x for x in self.exclusions if x in text]
             if present:
-                found = {
-                    s: t for s, t in found.items() if not allowed_by_phrase(text, s, present)
-                }
+                found = {s: t for s, t in found.items() if not allowed_by_phrase(text, s, present)}
         return [RoleHit(s, t) for s, t in sorted(found.items())]
 
 
