@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linter.core.prepare import SLOT, prepare
+from linter.core.prepare import SLOT, prepare, prepare_text
 
 
 def original_of(text: str, needle: str) -> str:
@@ -86,3 +86,22 @@ def test_a_respelt_span_maps_each_character_to_what_it_was_written_with():
     assert prepared.to_original(5, 6) == (5, 8)  # 讯 → TXL
     assert prepared.to_original(0, 1) == (0, 1)
     assert len(prepared.starts) == len(prepared.ends) == len(prepared.text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "法 院 傳 票",
+        "法*院",
+        "法\u200b院",
+        "ＡＢＣ法院",
+        "還款",
+        "{姓名}先生",
+        "%s元",
+        "你的家人",
+        "",
+    ],
+)
+def test_prepare_text_is_the_text_of_prepare(text: str):
+    # concept templates prepare their terms with the shortcut: it must give the same text
+    assert prepare_text(text) == prepare(text).text

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from . import expansion_cache
 from .errors import PackError
-from .prepare import prepare
+from .prepare import prepare, prepare_text
 from .tokens import Tokenizer
 
 #: a template may expand into at most this many terms (a product of lists grows fast)
@@ -186,8 +187,19 @@ class ConceptLibrary:
         #: the sha256 of each concept file (part of the engine's version)
         self.hashes = tuple(hashes)
         self._expanding: set[str] = set()
+        self._cache_file = expansion_cache.cache_file(self.hashes)
+        #: template → its terms (see :meth:`expand`), as kept by an earlier run if any
+        self._expansions: dict[str, frozenset[str]] = expansion_cache.load(self._cache_file)
+        self._kept = len(self._expansions)
         for concept in self.concepts.values():
             self._resolve(concept)
+
+    def keep_expansions(self) -> None:
+        """Store the expansions worked out in this run for the next (see
+        :mod:`linter.core.expansion_cache`); called once an engine is built."""
+        if len(self._expansions) > self._kept:
+            expansion_cache.save(self._cache_file, self._expansions)
+            self._kept = len(self._expansions)
 
     def _resolve(self, concept: Concept) -> None:
         if concept.terms:
@@ -230,7 +242,17 @@ class ConceptLibrary:
         return concept
 
     def expand(self, template: str) -> set[str]:
-        """Every prepared term a template stands for (alternatives, optional parts, concepts)."""
+        """Every prepared term a template stands for (alternatives, optional parts, concepts).
+
+        Worked out once per template: the frames of many rules, their cue table and the
+        concepts themselves name the same templates again and again, and preparing every
+        combination of a product of lists is most of what building an engine costs."""
+        known = self._expansions.get(template)
+        if known is None:
+            known = self._expansions[template] = frozenset(self._expand(template))
+        return set(known)
+
+    def _expand(self, template: str) -> set[str]:
         out: set[str] = set()
         for alternative in split_alternatives(template):
             units = self._units(alternative)
@@ -242,7 +264,7 @@ class ConceptLibrary:
                         f"{template!r} expands into more than {MAX_EXPANSION} terms; split it"
                     )
             for combo in itertools.product(*units):
-                term = prepare("".join(combo)).text
+                term = prepare_text("".join(combo))
                 if term:
                     out.add(term)
         return out

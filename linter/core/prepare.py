@@ -182,6 +182,14 @@ def prepare(original: str) -> PreparedMessage:
     )
 
 
+def prepare_text(original: str) -> str:
+    """``prepare(original).text`` without building the offset map (for the many terms a
+    concept template expands into)."""
+    if _PLACEHOLDER.search(original) is None and not _NEEDS_CHARACTER_PASS.search(original):
+        return _to_simplified(original).translate(_FOLD)
+    return prepare(original).text
+
+
 @dataclass(frozen=True, slots=True)
 class Respelling:
     """``word`` read in place of the prepared text ``[start, end)`` (fa院 → 法院).

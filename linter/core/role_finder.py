@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .analysis import Analysis, Span, present
+from .analysis import Analysis, Span
 from .concepts import GAP, ConceptLibrary, TemplateError, split_alternatives
 from .cues import CLAUSE_BREAK, allowed_by_phrase
 
@@ -35,6 +35,7 @@ class RoleFinder:
         self.templates = [*templates, *patterns]
         #: what its hits depend on besides the message (one engine has one library)
         self._key = (id(library), tuple(templates), tuple(patterns))
+        self._note_key = ("roles", self._key)
         #: prepared term → the template it came from
         self._label: dict[str, str] = {}
         #: (first-part terms, second-part terms, template) of each A…B entry
@@ -75,18 +76,13 @@ class RoleFinder:
     def __bool__(self) -> bool:
         return bool(self.templates)
 
-    def _aligned(self, terms: frozenset[str], analysis: Analysis) -> list[tuple[Span, str]]:
-        return [
-            (span, term)
-            for term in present(terms, analysis.term_hits)
-            for span in analysis.aligned(term)
-        ]
-
     def find(self, analysis: Analysis) -> list[RoleHit]:
         """Every hit of these templates in the message. Frames of many rules and the cue
         table ask for the same templates again and again: the answer is kept with the
         analysis (one message), keyed by the templates."""
-        key = ("roles", self._key)
+        if self.anchors is not None and self.anchors.isdisjoint(analysis.term_hits):
+            return []  # most finders asked about a message: none of their words is in it
+        key = self._note_key
         hits = analysis.notes.get(key)
         if hits is None:
             hits = analysis.notes[key] = self._find(analysis)
@@ -94,24 +90,45 @@ class RoleFinder:
 
     def _find(self, analysis: Analysis) -> list[RoleHit]:
         text = analysis.text
+        hits = analysis.term_hits
+        aligned = analysis.aligned
         found: dict[Span, str] = {}
-        for span, term in self._aligned(self._terms, analysis):
-            found.setdefault(span, self._label[term])
+        # the terms of this finder the automaton found, intersected in C (a message has a
+        # few dozen distinct hits; a finder may have thousands of terms)
+        for term in self._terms.intersection(hits):
+            template = self._label[term]
+            for span in aligned(term):
+                found.setdefault(span, template)
         for first, second, template in self._gaps:
-            seconds = [s for s, _ in self._aligned(second, analysis)]
-            for a, _ in self._aligned(first, analysis):
+            firsts = first.intersection(hits)
+            if not firsts:
+                continue
+            seconds = [s for t in second.intersection(hits) for s in aligned(t)]
+            if not seconds:
+                continue
+            for a in [s for t in firsts for s in aligned(t)]:
                 for b in seconds:
                     near = b[0] >= a[1] and b[0] - a[1] <= GAP_REACH
                     if near and not CLAUSE_BREAK.search(text, a[1], b[0]):
                         found.setdefault((a[0], b[1]), template)
         for pattern, template in self._patterns:
-            for m in pattern.finditer(text):
-                if m.end() > m.start():
-                    found.setdefault((m.start(), m.end()), template)
-        if self.exclusions:
-            found = {
-                s: t
-                for s, t in found.items()
-                if not allowed_by_phrase(text, s, list(self.exclusions))
-            }
+            for span in _pattern_spans(pattern, analysis):
+                found.setdefault(span, template)
+        if found and self.exclusions:
+            # only the exclusions the text holds can exclude anything
+            present = [x for x in self.exclusions if x in text]
+            if present:
+                found = {s: t for s, t in found.items() if not allowed_by_phrase(text, s, present)}
         return [RoleHit(s, t) for s, t in sorted(found.items())]
+
+
+def _pattern_spans(pattern: regex.Pattern[str], analysis: Analysis) -> list[Span]:
+    """Where a concept regex matches the message (many finders share a concept's regexes:
+    each runs once per message)."""
+    key = ("pattern", pattern.pattern)
+    spans = analysis.notes.get(key)
+    if spans is None:
+        spans = analysis.notes[key] = [
+            (m.start(), m.end()) for m in pattern.finditer(analysis.text) if m.end() > m.start()
+        ]
+    return spans  # type: ignore[return-value]

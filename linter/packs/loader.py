@@ -252,6 +252,8 @@ def build_engine(
     packs += [load_pack(p) for p in pack_files(list(extra_packs))]
     concepts = load_concepts(paths, shipped_pack_dir() if shipped else None)
     try:
-        return Engine(packs, options, concepts)
+        engine = Engine(packs, options, concepts)
     except PackError as exc:
         raise with_line(exc) from None
+    concepts.keep_expansions()
+    return engine
