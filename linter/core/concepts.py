@@ -8,9 +8,11 @@ entry is a word or a small template::
     {你}?的?{住处}                the concept itself optional too
 
 ``X?`` makes the character (or ``{concept}``) before it optional; ``|`` at the top level of an
-entry separates alternatives. Templates expand into plain terms, which join the engine's one
-Aho-Corasick automaton and are kept only on jieba token boundaries. A concept may also have
-``patterns``: short regexes for token-level things no list can hold (``\\d+小时内``).
+entry separates alternatives. A template is kept as a small tree (:mod:`linter.core.templates`):
+its plain words join the engine's one Aho-Corasick automaton, its combinations are matched by
+walking the tree from the automaton's hits, and a match counts only on jieba token
+boundaries. A concept may also have ``patterns``: short regexes for token-level things no list
+can hold (``\\d+小时内``).
 
 The file format is checked by pydantic (:class:`ConceptFile`); what the words do under jieba
 is checked when an engine is built (:func:`check_concept_examples`): every example must hold an
@@ -20,20 +22,17 @@ tokens shown, instead of silently never matching.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from . import expansion_cache
 from .errors import PackError
 from .prepare import prepare, prepare_text
+from .templates import Choice, Part, enumerate_strings, literal_or_sequence
 from .tokens import Tokenizer
 
-#: a template may expand into at most this many terms (a product of lists grows fast)
-MAX_EXPANSION = 20_000
 #: a concept's regex is for a token-level thing, never a phrase list
 MAX_PATTERN_CHARS = 60
 #: a gap in a cue or phrase template: the parts stand in order, in one clause
@@ -138,8 +137,8 @@ class Concept:
     example_where: list[Where] = field(default_factory=list)
     #: one of msglint's own concepts: CI checks its examples, start-up does not
     shipped: bool = False
-    #: every entry expanded and prepared (simplified, half width, lower case)
-    terms: frozenset[str] = frozenset()
+    #: what its entries match (see :mod:`linter.core.templates`); set when resolved
+    node: Choice | None = None
     exclusions: tuple[str, ...] = ()
     #: ``A…B`` entries: both parts in order in one clause (found by the role finder)
     gaps: tuple[str, ...] = ()
@@ -187,46 +186,38 @@ class ConceptLibrary:
         #: the sha256 of each concept file (part of the engine's version)
         self.hashes = tuple(hashes)
         self._expanding: set[str] = set()
-        self._cache_file = expansion_cache.cache_file(self.hashes)
-        #: template → its terms (see :meth:`expand`), as kept by an earlier run if any
-        self._expansions: dict[str, frozenset[str]] = expansion_cache.load(self._cache_file)
-        self._kept = len(self._expansions)
+        #: template → its tree (see :meth:`node`)
+        self._nodes: dict[str, Choice] = {}
         for concept in self.concepts.values():
             self._resolve(concept)
 
-    def keep_expansions(self) -> None:
-        """Store the expansions worked out in this run for the next (see
-        :mod:`linter.core.expansion_cache`); called once an engine is built."""
-        if len(self._expansions) > self._kept:
-            expansion_cache.save(self._cache_file, self._expansions)
-            self._kept = len(self._expansions)
-
     def _resolve(self, concept: Concept) -> None:
-        if concept.terms:
+        if concept.node is not None:
             return
         if concept.name in self._expanding:
             raise concept.where.error(f"concept {concept.name!r} refers to itself")
         self._expanding.add(concept.name)
-        terms: set[str] = set()
+        parts: list[Choice] = []
         gaps: list[str] = []
         for i, entry in enumerate(concept.spec.terms):
             try:
                 for alternative in split_alternatives(entry):
                     if GAP in alternative:
                         first, _, second = alternative.partition(GAP)
-                        if not (self.expand(first) and self.expand(second)):
+                        if not (self.node(first) and self.node(second)):
                             raise TemplateError(f"{alternative!r}: both sides of {GAP} need words")
                         gaps.append(alternative)
                     else:
-                        terms.update(self.expand(alternative))
+                        parts.append(self.node(alternative))
             except TemplateError as exc:
                 raise Where(
                     concept.where.path, concept.where.line, f"{concept.name}.terms[{i}]"
                 ).error(str(exc)) from None
         self._expanding.discard(concept.name)
-        if not terms and not gaps and not concept.spec.patterns:
+        node = Choice.union(parts)
+        if not node and not gaps and not concept.spec.patterns:
             raise concept.where.error(f"concept {concept.name!r} has no terms and no patterns")
-        concept.terms = frozenset(terms)
+        concept.node = node
         concept.gaps = tuple(gaps)
         concept.exclusions = tuple(prepare(x).text for x in concept.spec.exclusions)
 
@@ -241,37 +232,32 @@ class ConceptLibrary:
         self._resolve(concept)
         return concept
 
-    def expand(self, template: str) -> set[str]:
-        """Every prepared term a template stands for (alternatives, optional parts, concepts).
-
-        Worked out once per template: the frames of many rules, their cue table and the
-        concepts themselves name the same templates again and again, and preparing every
-        combination of a product of lists is most of what building an engine costs."""
-        known = self._expansions.get(template)
+    def node(self, template: str) -> Choice:
+        """What a template (alternatives, optional parts, concepts) matches, as a tree
+        (see :mod:`linter.core.templates`); worked out once per template."""
+        known = self._nodes.get(template)
         if known is None:
-            known = self._expansions[template] = frozenset(self._expand(template))
-        return set(known)
+            alternatives = [self._parts(a) for a in split_alternatives(template)]
+            known = self._nodes[template] = Choice.union(
+                literal_or_sequence(p) for p in alternatives if p
+            )
+        return known
 
-    def _expand(self, template: str) -> set[str]:
-        out: set[str] = set()
-        for alternative in split_alternatives(template):
-            units = self._units(alternative)
-            count = 1
-            for c in units:
-                count *= len(c)
-                if count > MAX_EXPANSION:
-                    raise TemplateError(
-                        f"{template!r} expands into more than {MAX_EXPANSION} terms; split it"
-                    )
-            for combo in itertools.product(*units):
-                term = prepare_text("".join(combo))
-                if term:
-                    out.add(term)
-        return out
+    def expand(self, template: str) -> set[str]:
+        """Every prepared term a template stands for (to check a concept's examples; matching
+        walks the template's tree instead of these)."""
+        return set(enumerate_strings(self.node(template)))
 
-    def _units(self, text: str) -> list[list[str]]:
-        """A template as a sequence of choices (each a list of strings)."""
-        units: list[list[str]] = []
+    def terms_of(self, concept: Concept) -> frozenset[str]:
+        """Every prepared term a concept's entries stand for (its ``A…B`` entries aside)."""
+        self._resolve(concept)
+        assert concept.node is not None
+        return enumerate_strings(concept.node)
+
+    def _parts(self, text: str) -> list[Part]:
+        """A template as a sequence of parts: prepared literal characters and concepts, each
+        optional (``X?``) or not."""
+        parts: list[list] = []
         i = 0
         while i < len(text):
             ch = text[i]
@@ -286,21 +272,23 @@ class ConceptLibrary:
                         f"{{{name}}} has patterns, which cannot be joined into a template; "
                         "name it alone in a role"
                     )
-                units.append(sorted(concept.terms))
+                assert concept.node is not None
+                parts.append([concept.node, False])
                 i = end + 1
             elif ch == "?":
-                if not units:
+                if not parts:
                     raise TemplateError(f"{text!r}: '?' with nothing before it")
-                units[-1] = [*units[-1], ""] if "" not in units[-1] else units[-1]
+                parts[-1][1] = True
                 i += 1
             elif ch in "}|":
                 raise TemplateError(f"{text!r}: stray {ch!r}")
             elif ch.isspace():
                 i += 1
             else:
-                units.append([ch])
+                parts.append([prepare_text(ch), False])
                 i += 1
-        return units
+        # a character that prepares to nothing stands for nothing (as in the joined term)
+        return [(p, o) for p, o in parts if p != ""]
 
     def patterns_of(self, template: str) -> list[str]:
         """The regexes of a template that is one ``{concept}`` with patterns, else none."""
@@ -372,7 +360,7 @@ def check_concept_examples(
             bounds, tokens = _boundaries(tokenizer, text)
             found_any = False
             aligned = False
-            for term in concept.terms:
+            for term in library.terms_of(concept):
                 start = text.find(term)
                 while start >= 0:
                     found_any = True
@@ -400,7 +388,7 @@ def check_concept_examples(
                 reason = f"example {example!r} holds no entry of {concept.name} (jieba: {shown})"
             raise where.error(reason)
         for i, exclusion in enumerate(concept.exclusions):
-            if not any(term in exclusion for term in concept.terms):
+            if not any(term in exclusion for term in library.terms_of(concept)):
                 where = Where(concept.where.path, concept.where.line, f"{concept.name}.not[{i}]")
                 raise where.error(
                     f"exclusion {spec.exclusions[i]!r} holds no entry of {concept.name}, so it "

@@ -347,9 +347,13 @@ class Engine:
         self.rules = [r for r in self.all_rules if self._selected(r.spec)]
         #: per (recipient, channel): the rules that apply, indexed by trigger (built on use)
         self._plans: dict[tuple[str, str], _RulePlan] = {}
-        terms = [t for r in self.all_rules for f in _finders(r) for t in f.terms]
-        # a regex's anchors are declared in its pack (never derived from the pattern here)
-        terms += [a for r in self.all_rules for rx in _pack_regexes(r) for a in rx.anchors or ()]
+        terms: set[str] = set()
+        for rule in self.all_rules:
+            for finder in _finders(rule):
+                terms.update(finder.terms)
+            # a regex's anchors are declared in its pack (never derived from the pattern here)
+            for rx in _pack_regexes(rule):
+                terms.update(rx.anchors or ())
         for rule in self.all_rules:
             rule.triggers = rule.matcher.triggers()
         self.index = TermIndex(terms)

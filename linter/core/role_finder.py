@@ -1,6 +1,7 @@
-"""Finding the words of a role (or a cue) in an analysed message: concept templates expanded
-into terms the engine's automaton finds, kept on token boundaries and outside the concepts'
-exclusions; ``A…B`` entries (both parts in order, in one clause); short concept regexes."""
+"""Finding the words of a role (or a cue) in an analysed message: concept templates matched
+from the engine's automaton hits (:mod:`linter.core.templates`), kept on token boundaries and
+outside the concepts' exclusions; ``A…B`` entries (both parts in order, in one clause); short
+concept regexes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import regex
 from .analysis import Analysis, Span
 from .concepts import GAP, ConceptLibrary, TemplateError, split_alternatives
 from .cues import CLAUSE_BREAK, allowed_by_phrase
+from .templates import Choice, need, sequence_spans, spans, strings
 
 #: characters between the two parts of an ``A…B`` entry at most
 GAP_REACH = 12
@@ -36,10 +38,10 @@ class RoleFinder:
         #: what its hits depend on besides the message (one engine has one library)
         self._key = (id(library), tuple(templates), tuple(patterns))
         self._note_key = ("roles", self._key)
-        #: prepared term → the template it came from
-        self._label: dict[str, str] = {}
-        #: (first-part terms, second-part terms, template) of each A…B entry
-        self._gaps: list[tuple[frozenset[str], frozenset[str], str]] = []
+        #: (tree, template) of each entry, in the order written (the first names a hit)
+        self._choices: list[tuple[Choice, str]] = []
+        #: (first part, second part, template) of each A…B entry
+        self._gaps: list[tuple[Choice, Choice, str]] = []
         compiled = [(regex.compile(p, regex.V1), p) for p in patterns]
         exclusions: list[str] = []
         # an entry's alternatives one by one: 可能 | 保留…权利 is a word and an A…B entry
@@ -48,30 +50,39 @@ class RoleFinder:
         for template in [*written, *expanded]:
             if GAP in template:
                 first, _, second = template.partition(GAP)
-                a, b = library.expand(first), library.expand(second)
+                a, b = library.node(first), library.node(second)
                 if not a or not b:
                     raise TemplateError(f"{template!r}: both sides of {GAP} need words")
-                self._gaps.append((frozenset(a), frozenset(b), template))
+                self._gaps.append((a, b, template))
             else:
                 regexes = library.patterns_of(template)
-                if regexes:
+                if regexes:  # a concept with patterns stands alone: its words and its regexes
                     compiled += [(regex.compile(p, regex.V1), template) for p in regexes]
-                    terms = library.get(template.strip()[1:-1].strip()).terms
+                    node = library.get(template.strip()[1:-1].strip()).node
+                    assert node is not None
                 else:
-                    terms = frozenset(library.expand(template))
-                for term in terms:
-                    self._label.setdefault(term, template)
+                    node = library.node(template)
+                self._choices.append((node, template))
             exclusions.extend(library.exclusions_of(template))
         self._patterns = compiled
         self.exclusions = tuple(dict.fromkeys(exclusions))
-        self._terms = frozenset(self._label)
-        gap_terms = {t for a, b, _ in self._gaps for t in a | b}
+        #: each plain word of its templates → the first template it is a word of
+        self._label: dict[str, int] = {}
+        for i, (choice, _) in enumerate(self._choices):
+            for word in choice.words:
+                self._label.setdefault(word, i)
+        self._words = frozenset(self._label)
+        #: the templates with sequences to walk (see :mod:`linter.core.templates`)
+        self._walked = [(i, c) for i, (c, _) in enumerate(self._choices) if c.sequences]
+        trees = [c for c, _ in self._choices] + [c for a, b, _ in self._gaps for c in (a, b)]
         #: every string the automaton must find for this finder
-        self.terms = sorted(self._terms | gap_terms)
+        self.terms: frozenset[str] = frozenset().union(*(strings(c) for c in trees))
         #: one of these is among the term hits whenever this finds anything (None: unknown)
-        self.anchors: frozenset[str] | None = (
-            None if compiled else self._terms | {t for a, _, _ in self._gaps for t in a}
-        )
+        self.anchors: frozenset[str] | None = None
+        if not compiled:
+            needs = [need(c) for c, _ in self._choices] + [need(a) for a, _, _ in self._gaps]
+            if all(n is not None for n in needs):
+                self.anchors = frozenset().union(*needs)  # type: ignore[arg-type]
 
     def __bool__(self) -> bool:
         return bool(self.templates)
@@ -91,22 +102,26 @@ class RoleFinder:
     def _find(self, analysis: Analysis) -> list[RoleHit]:
         text = analysis.text
         hits = analysis.term_hits
-        aligned = analysis.aligned
-        found: dict[Span, str] = {}
-        # the terms of this finder the automaton found, intersected in C (a message has a
-        # few dozen distinct hits; a finder may have thousands of terms)
-        for term in self._terms.intersection(hits):
-            template = self._label[term]
-            for span in aligned(term):
-                found.setdefault(span, template)
-        for first, second, template in self._gaps:
-            firsts = first.intersection(hits)
+        # span → the first template that finds it
+        first: dict[Span, int] = {}
+        # its words found by the automaton, intersected in C (a message has a few dozen
+        # distinct hits; a finder may have thousands of words)
+        for term in self._words.intersection(hits):
+            i = self._label[term]
+            for span in analysis.aligned(term):
+                if first.get(span, i) >= i:
+                    first[span] = i
+        for i, choice in self._walked:
+            for span in sequence_spans(choice, analysis):
+                if first.get(span, i) >= i:
+                    first[span] = i
+        found: dict[Span, str] = {s: self._choices[i][1] for s, i in first.items()}
+        for a_choice, b_choice, template in self._gaps:
+            firsts = spans(a_choice, analysis)
             if not firsts:
                 continue
-            seconds = [s for t in second.intersection(hits) for s in aligned(t)]
-            if not seconds:
-                continue
-            for a in [s for t in firsts for s in aligned(t)]:
+            seconds = spans(b_choice, analysis)
+            for a in firsts:
                 for b in seconds:
                     near = b[0] >= a[1] and b[0] - a[1] <= GAP_REACH
                     if near and not CLAUSE_BREAK.search(text, a[1], b[0]):

@@ -255,5 +255,4 @@ def build_engine(
         engine = Engine(packs, options, concepts)
     except PackError as exc:
         raise with_line(exc) from None
-    concepts.keep_expansions()
     return engine
