@@ -38,8 +38,13 @@ def test_rule_reaches_follow_their_kind(engine):
     assert engine.rule("ZH-ID-001").reach.kind == "empty"  # missing signature: at 0, empty
     assert engine.rule("ZH-TIME-001").reach.kind == "empty"
     assert engine.rule("ZH-ID-002").reach.kind == "anywhere"  # a generic signature's span
-    abuse = engine.rule("ZH-ABU-007").reach
-    assert abuse.kind == "hits" and abuse.anchors and abuse.width > 0
+    # a regex with declared anchors: only near one of them (a pack's own regex rule)
+    pay = engine.rule("ZH-TPD-004")
+    assert pay.spec.match.kind == "regex"
+    assert pay.reach.kind == "hits" and pay.reach.anchors and pay.reach.width > 0
+    # a concept rule (frame, or any/all over frames and phrases) may find anything anywhere
+    assert engine.rule("ZH-ABU-007").spec.match.kind == "frame"
+    assert engine.rule("ZH-ABU-007").reach.kind == "anywhere"
     for rule in engine.all_rules:  # a bounded reach always has a width and something to hit
         if rule.reach.kind == "hits":
             assert rule.reach.terms or (rule.reach.anchors and rule.reach.width)
@@ -55,15 +60,17 @@ def test_an_empty_span_rule_runs_only_for_its_own_fix(engine):
 
 
 def test_a_regex_far_from_the_fix_is_skipped_and_a_near_one_is_not(engine):
-    text = "他妈的" + FILLER + "。你这个老赖快还钱"
+    # ZH-TPD-004 (asking a third party to pay) is one of the regex rules left, with anchors
+    text = "请代为偿还" + FILLER + "。你这个老赖快还钱"
     (fixed, rule, lo, hi), *_ = [f for f in fixes(engine, text, CTX) if f[1] == "ZH-ABU-001"]
-    assert fixed.endswith("。您快还钱") and fixed.startswith("他妈的")
+    assert fixed.endswith("。您快还钱") and fixed.startswith("请代为偿还")
     reg, hits = region(engine, fixed, rule, lo, hi)
-    swearing = engine.rule("ZH-ABU-007")
-    assert "他妈" in hits  # its anchor is there, but ~90 characters from the fix
-    assert not reg.may_find(swearing.spec.id, swearing.reach, hits)
-    reg, hits = region(engine, "您他妈的" + FILLER, rule, 0, 1)
-    assert reg.may_find(swearing.spec.id, swearing.reach, hits)
+    pay = engine.rule("ZH-TPD-004")
+    assert pay.spec.match.kind == "regex"
+    assert "请代" in hits  # its anchor is there, but ~90 characters from the fix
+    assert not reg.may_find(pay.spec.id, pay.reach, hits)
+    reg, hits = region(engine, "您代为偿还" + FILLER, rule, 0, 1)
+    assert reg.may_find(pay.spec.id, pay.reach, hits)
 
 
 def test_a_deletion_checks_the_spans_across_the_point(engine):

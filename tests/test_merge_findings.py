@@ -15,7 +15,8 @@ from linter.core.engine import Engine
 from linter.core.models import Decision
 from linter.packs.loader import build_engine
 
-#: ZH-THR-006 finds 就等着吧; ZH-THR-019 and ZH-THR-022 each find each 🔪 (five matches)
+#: ZH-THR-006 finds 你就等着吧 (its concept {模糊后果} holds the 你); ZH-THR-019 and
+#: ZH-THR-022 each find each 🔪 (five matches)
 KNIVES = "再不还钱你就等着吧🔪🔪"
 KNIFE_RULES = ["ZH-THR-006", "ZH-THR-019", "ZH-THR-022"]
 
@@ -109,9 +110,9 @@ def test_the_knives_are_one_threat_naming_every_rule(shipped: Engine):
     assert len(threats(shipped, KNIVES, merge=False)) == 5  # what each rule finds on its own
     (v,) = threats(shipped, KNIVES)
     assert v.rule == "ZH-THR-006" and v.rules == KNIFE_RULES
-    assert (v.matched, v.start, v.end) == ("就等着吧🔪🔪", 5, 11)
+    assert (v.matched, v.start, v.end) == ("你就等着吧🔪🔪", 4, 11)
     assert [(m.rule, m.matched) for m in v.matches] == [
-        ("ZH-THR-006", "就等着吧"),
+        ("ZH-THR-006", "你就等着吧"),
         ("ZH-THR-019", "🔪"),
         ("ZH-THR-022", "🔪"),
         ("ZH-THR-019", "🔪"),
@@ -250,12 +251,12 @@ def test_a_suppression_takes_out_only_the_rules_it_names(
     (left,) = m["violations"]
     # ZH-THR-019's knives are accepted; the other rules still find them
     assert left["rules"] == ["ZH-THR-006", "ZH-THR-022"]
-    assert left["matched"] == "就等着吧🔪🔪" and m["decision"] == "block"
+    assert left["matched"] == "你就等着吧🔪🔪" and m["decision"] == "block"
     (accepted,) = m["suppressed"]  # the two knives of ZH-THR-019, shown once too
     assert accepted["rules"] == ["ZH-THR-019"] and accepted["matched"] == "🔪🔪"
     assert doc["suppression_problems"] == []
-    # position in the file: the knives start after "knives: " and 就 is the 6th character
-    assert (left["line"], left["column"]) == (1, len("knives: ") + 6)
+    # position in the file: the knives start after "knives: " and 你 is the 5th character
+    assert (left["line"], left["column"]) == (1, len("knives: ") + 5)
 
 
 def test_suppressing_every_rule_of_a_merged_finding_suppresses_it(
@@ -310,5 +311,5 @@ def test_the_gate_answers_with_the_merged_finding(server: Server):
     with server.client() as http:
         body = http.post("/v1/lint", json={"text": KNIVES}).json()
     (v,) = [v for v in body["violations"] if v["category"] == "threat"]
-    assert v["rules"] == KNIFE_RULES and v["matched"] == "就等着吧🔪🔪"
+    assert v["rules"] == KNIFE_RULES and v["matched"] == "你就等着吧🔪🔪"
     assert body["decision"] == "block"

@@ -19,7 +19,7 @@ PACKS = ROOT / "rules" / "zh-CN"
 
 #: all regex in the shipped packs together may not grow back past this (characters). It is
 #: the figure reached by the rewrite; lower it when a rule is retired, never raise it.
-REGEX_CEILING = 113_875
+REGEX_CEILING = 2_063
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

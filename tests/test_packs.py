@@ -80,10 +80,13 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+#: every rule with a trigger example that names its span: concept rules (frame, phrase, any,
+#: all) as much as the few regex and terms rules left. Not the learned model's rules: a score
+#: over n-grams is not bound to a span's characters.
 EVASION_RULES = [
     rule
     for _, rule in RULES
-    if rule.match.kind in ("terms", "near", "regex") and any(e.span for e in rule.examples.trigger)
+    if rule.match.kind != "model" and any(e.span for e in rule.examples.trigger)
 ]
 
 
@@ -98,8 +101,9 @@ def test_evasion_variants_change_the_input():
         for kind, variant in _evasions(ex.text, ex.span, i)
         if variant != ex.text
     )
-    assert kinds["traditional"] >= 300 and kinds["separator"] >= 300, kinds
-    assert kinds["full-width"] >= 10, kinds
+    assert len(EVASION_RULES) >= 80, len(EVASION_RULES)
+    assert kinds["traditional"] >= 600 and kinds["separator"] >= 700, kinds
+    assert kinds["full-width"] >= 30, kinds
 
 
 @pytest.mark.parametrize("rule", EVASION_RULES, ids=lambda rule: rule.id)
