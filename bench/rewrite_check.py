@@ -195,7 +195,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )  # fmt: skip
     p.add_argument(
         "--data", nargs="+", action="extend", type=Path, default=[], metavar="FILE",
-        help="labelled sets (default: dev, holdout*, real/dev)",
+        help="labelled sets (default: dev, the holdouts not kept for measuring, real/dev)",
     )  # fmt: skip
     p.add_argument(
         "--benign", nargs="+", action="extend", type=Path, default=[], metavar="FILE",
