@@ -140,7 +140,8 @@ def test_scoring_needs_neither_scikit_learn_nor_numpy():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "('ZH-MDL-001', 'model')"
+    # the threat model scores it (another category's model may too, as the weights change)
+    assert "('ZH-MDL-001', 'model')" in proc.stdout, proc.stdout
 
 
 def test_packs_version_folds_in_the_models_training_data():

@@ -290,13 +290,13 @@ PINYIN_RULES = [
 ]
 
 #: Rules one of whose pinyin variants the Latin reader spells as another word: a lone syllable
-#: goes to the reading the packs' vocabulary (their concept words) holds most often: 了jie → 了借,
-#: dao出 → 到出. The cause is in linter/core/pinyin.py (the ranking), not in the packs. Strict:
-#: a fixed reader fails here. (With the templates written out the vocabulary was 546,202
-#: words and 影xiang → 影向, 想xiang → 想向, 不xiang → 不向 failed too.)
+#: goes to the reading the packs' vocabulary (their concept words) confirms furthest, and a
+#: word made for another purpose can win (了jie → 了借; 请您du促 read 请您堵 while a rule
+#: listed 请{你}?{前往}). The cause is in linter/core/pinyin.py (the ranking), not in the
+#: packs. Strict: a fixed reader fails here. (With the templates written out the vocabulary
+#: was 546,202 words and 影xiang → 影向, 想xiang → 想向, 不xiang → 不向 failed too.)
 MISREAD = {
     "ZH-TPD-018": "了jie → 了借",
-    "ZH-THR-017": "dao出 → 到出",
 }
 
 
