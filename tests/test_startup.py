@@ -98,3 +98,33 @@ def test_shipped_concepts_pass_the_example_check_start_up_skips():
     shipped = [c for c in engine.concepts.concepts.values() if c.shipped]
     assert len(shipped) > 10
     check_concept_examples(engine.concepts, engine.tokenizer, shipped_too=True)
+
+
+def test_old_caches_are_pruned_and_the_ones_in_use_kept(tmp_path: Path):
+    """Every jieba install and every edit of a pack names a new cache file; the folder keeps
+    the most recently used of each family, not every one ever written."""
+    from linter.core.tokens import SHARDS_KEEP
+    from linter.packs.loader import PACK_CACHE_KEEP
+
+    folder = tmp_path / "msglint"
+    folder.mkdir()
+    stale_shards = [folder / f"msglint-jieba2-0.0-{i}-{i}.shards" for i in range(SHARDS_KEEP + 3)]
+    stale_packs = [folder / f"pack-{i:064x}-old.marshal" for i in range(PACK_CACHE_KEEP + 5)]
+    unrelated = folder / "notes.txt"
+    for i, path in enumerate([*stale_shards, *stale_packs, unrelated]):
+        path.write_bytes(b"x")
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))  # long ago, each a little later
+    code = "from linter.packs.loader import build_engine; build_engine().lint('再不还钱就上门')"
+    for home in (tmp_path / "clean", tmp_path):  # a clean folder: how many files a run writes
+        env = {**os.environ, "XDG_CACHE_HOME": str(home)}
+        subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, env=env)
+    written = len(list((tmp_path / "clean" / "msglint").glob("pack-*.marshal")))
+    shards = sorted(p.name for p in folder.glob("msglint-jieba2-*.shards"))
+    packs = list(folder.glob("pack-*.marshal"))
+    assert len(shards) == SHARDS_KEEP and len(packs) == PACK_CACHE_KEEP
+    assert not stale_shards[0].exists() and not stale_packs[0].exists()  # the oldest went
+    # the files this run wrote are the newest: kept
+    assert any(p.stat().st_mtime > 2_000_000 for p in folder.glob("msglint-jieba2-*.shards"))
+    fresh = [p for p in packs if p.stat().st_mtime > 2_000_000]
+    assert written > 5 and len(fresh) == written  # every pack file this run wrote, kept
+    assert unrelated.exists()  # another family's file is never touched

@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from .user_cache import cache_dir, write_cache
+from .user_cache import cache_dir, mark_used, write_cache
+
+#: jieba dictionary caches kept (one per jieba install: venvs, checkouts), ~9 MB each
+SHARDS_KEEP = 4
 
 
 def _import_jieba() -> ModuleType:
@@ -182,6 +185,7 @@ class _Shards:
             size = int.from_bytes(data[:8], "little")
             total, index = marshal.loads(data[8 : 8 + size])
             if len(data) == 8 + size + (max(index.values()) if index else 0):  # else cut short
+                mark_used(cache)
                 return cls(data, 8 + size, index, total)
         except (OSError, EOFError, ValueError, TypeError, AttributeError):
             pass
@@ -197,7 +201,13 @@ class _Shards:
             ends[char] = offset
         header = marshal.dumps((total, ends))
         body = b"".join(blobs.values())
-        write_cache(cache, len(header).to_bytes(8, "little") + header + body)
+        # each jieba install (a new venv, a new mtime) names a new file: keep a few
+        write_cache(
+            cache,
+            len(header).to_bytes(8, "little") + header + body,
+            family="msglint-jieba2-*.shards",
+            keep=SHARDS_KEEP,
+        )
         return cls(body, 0, ends, total)
 
 

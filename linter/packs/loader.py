@@ -19,7 +19,7 @@ from ..core.errors import PackError
 from ..core.models import problem_text
 from ..core.options import EngineOptions
 from ..core.rule_spec import MATCH_KINDS, SHIPPED, LoadedPack, PackSpec
-from ..core.user_cache import cache_dir, write_cache
+from ..core.user_cache import cache_dir, mark_used, write_cache
 
 
 def shipped_pack_dir() -> Path:
@@ -125,6 +125,9 @@ def parse_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
 
 
 #: names the cache of a parsed pack: the parser and the marshal format it depends on
+#: parsed pack files kept in the cache (the shipped packs are ~25; edits make new ones)
+PACK_CACHE_KEEP = 200
+
 _PARSED_TAG = (
     f"yaml{yaml.__version__}-{_FastLoader.__name__}-py{sys.version_info[0]}{sys.version_info[1]}"
 )
@@ -137,15 +140,19 @@ def _parsed(text: str, sha256: str) -> Any:
     pack with values marshal cannot hold (dates) is parsed every time."""
     cache = cache_dir() / f"pack-{sha256}-{_PARSED_TAG}.marshal"
     try:
-        return marshal.loads(cache.read_bytes())
+        data = marshal.loads(cache.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         pass
+    else:
+        mark_used(cache)
+        return data
     data = yaml.load(text, Loader=_FastLoader)
     try:
         blob = marshal.dumps(data)
     except ValueError:
         return data
-    write_cache(cache, blob)
+    # every edit of a pack names a new file: keep those of the packs in use, not all ever
+    write_cache(cache, blob, family="pack-*.marshal", keep=PACK_CACHE_KEEP)
     return data
 
 
