@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 import yaml
 
 from linter.core.engine import Engine
@@ -128,3 +129,26 @@ def test_old_caches_are_pruned_and_the_ones_in_use_kept(tmp_path: Path):
     fresh = [p for p in packs if p.stat().st_mtime > 2_000_000]
     assert written > 5 and len(fresh) == written  # every pack file this run wrote, kept
     assert unrelated.exists()  # another family's file is never touched
+
+
+def test_test_rules_makes_the_checks_start_up_skips(tmp_path: Path, monkeypatch):
+    """Someone editing msglint's own packs hears from `msglint test-rules` what CI would say:
+    a key written twice in a shipped pack (start-up reads the shipped packs unchecked)."""
+    import shutil
+
+    from linter.core.errors import PackError
+    from linter.packs import loader
+
+    copy = tmp_path / "zh-CN"
+    shutil.copytree(loader.shipped_pack_dir(), copy)
+    pack = copy / "abusive_language.yaml"
+    text = pack.read_text(encoding="utf-8")
+    pack.write_text(
+        text.replace("    severity: error\n", "    severity: error\n    severity: info\n", 1),
+        encoding="utf-8",
+    )
+    engine = loader.build_engine()
+    loader.check_shipped_in_full(engine)  # the real packs: nothing to say
+    monkeypatch.setattr(loader, "shipped_pack_dir", lambda: copy)
+    with pytest.raises(PackError, match=r"abusive_language\.yaml:\d+: .*written twice"):
+        loader.check_shipped_in_full(engine)

@@ -11,7 +11,7 @@ from ..core.plural import counted
 from ..formats.render import explained
 from ..packs.docs import close_rules, explain_rule, find_rule, rules_listing
 from ..packs.examples import run_rule_examples
-from ..packs.loader import build_engine, pack_files
+from ..packs.loader import build_engine, check_shipped_in_full, pack_files
 from .common import EXIT_OK, EXIT_VIOLATIONS, UsageError, add_common, load_engine
 
 
@@ -38,6 +38,7 @@ def cmd_test_rules(args: argparse.Namespace) -> int:
             loaded = {str(Path(p.path).resolve()): p.path for p in engine.packs}
         only = {loaded[str(p.resolve())] for p in named}
     engine.warm()  # every pattern compiles, even one no example reaches
+    check_shipped_in_full(engine)
     report = run_rule_examples(engine, only)
     for f in report.failures:
         print(f"FAIL {f.rule} ({f.pack_path}) {f.kind}[{f.index}]: {f.reason}")

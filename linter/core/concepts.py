@@ -28,9 +28,19 @@ from dataclasses import dataclass, field
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .analysis import Analysis, TermIndex
 from .errors import PackError
+from .models import MessageContext
 from .prepare import prepare, prepare_text
-from .templates import Choice, Part, enumerate_strings, literal_or_sequence
+from .templates import (
+    Choice,
+    Part,
+    enumerate_strings,
+    literal_or_sequence,
+    occurs,
+    spans,
+    strings,
+)
 from .tokens import Tokenizer
 
 #: a concept's regex is for a token-level thing, never a phrase list
@@ -248,12 +258,6 @@ class ConceptLibrary:
         walks the template's tree instead of these)."""
         return set(enumerate_strings(self.node(template)))
 
-    def terms_of(self, concept: Concept) -> frozenset[str]:
-        """Every prepared term a concept's entries stand for (its ``A…B`` entries aside)."""
-        self._resolve(concept)
-        assert concept.node is not None
-        return enumerate_strings(concept.node)
-
     def _parts(self, text: str) -> list[Part]:
         """A template as a sequence of parts: prepared literal characters and concepts, each
         optional (``X?``) or not."""
@@ -355,21 +359,17 @@ def check_concept_examples(
             continue
         spec = concept.spec
         compiled = [regex.compile(p, regex.V1) for p in spec.patterns]
+        node = concept.node
+        assert node is not None
+        index = TermIndex(strings(node))
         for i, example in enumerate(spec.examples):
             text = prepare(example).text
             bounds, tokens = _boundaries(tokenizer, text)
-            found_any = False
-            aligned = False
-            for term in library.terms_of(concept):
-                start = text.find(term)
-                while start >= 0:
-                    found_any = True
-                    if start in bounds and start + len(term) in bounds:
-                        aligned = True
-                        break
-                    start = text.find(term, start + 1)
-                if aligned:
-                    break
+            # walked as a message is (never every combination written out), on the same
+            # token boundaries a message's matches must keep
+            analysis = _analysis(text, index, tokenizer)
+            aligned = bool(spans(node, analysis))
+            found_any = aligned or occurs(node, analysis)
             if not aligned and any(p.search(text) for p in compiled):
                 aligned = True
             if not aligned and any(_gap_in(library, g, text, bounds) for g in concept.gaps):
@@ -388,9 +388,14 @@ def check_concept_examples(
                 reason = f"example {example!r} holds no entry of {concept.name} (jieba: {shown})"
             raise where.error(reason)
         for i, exclusion in enumerate(concept.exclusions):
-            if not any(term in exclusion for term in library.terms_of(concept)):
+            if not occurs(node, _analysis(exclusion, index, tokenizer)):
                 where = Where(concept.where.path, concept.where.line, f"{concept.name}.not[{i}]")
                 raise where.error(
                     f"exclusion {spec.exclusions[i]!r} holds no entry of {concept.name}, so it "
                     "excludes nothing"
                 )
+
+
+def _analysis(text: str, index: TermIndex, tokenizer: Tokenizer) -> Analysis:
+    prepared = prepare(text)
+    return Analysis(prepared, index.find_all(prepared.text), MessageContext(), tokenizer)

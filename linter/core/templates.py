@@ -265,3 +265,18 @@ def _sequence_spans(choice: Choice, analysis: Analysis) -> list[Span]:
             if analysis.on_boundaries((start, end)):
                 out.append((start, end))
     return out
+
+
+def occurs(choice: Choice, analysis: Analysis) -> bool:
+    """Does ``choice`` match anywhere in the message, token boundaries or not (to tell an
+    entry jieba cuts apart from one that is not there)?"""
+    hits = analysis.term_hits
+    if not choice.words.isdisjoint(hits):
+        return True
+    starts = _starts(analysis)
+    memo = analysis.notes.setdefault("template ends", {})
+    return any(
+        _sequence_ends(choice, start, analysis, starts, memo)  # type: ignore[arg-type]
+        for term in present(sequence_firsts(choice), hits)
+        for start, _ in hits[term]
+    )

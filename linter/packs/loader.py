@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..core.concepts import check_concept_examples
 from ..core.engine import Engine
 from ..core.errors import PackError
 from ..core.models import problem_text
@@ -124,10 +125,10 @@ def parse_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
         loader.dispose()
 
 
-#: names the cache of a parsed pack: the parser and the marshal format it depends on
 #: parsed pack files kept in the cache (the shipped packs are ~25; edits make new ones)
 PACK_CACHE_KEEP = 200
 
+#: names the cache of a parsed pack: the parser and the marshal format it depends on
 _PARSED_TAG = (
     f"yaml{yaml.__version__}-{_FastLoader.__name__}-py{sys.version_info[0]}{sys.version_info[1]}"
 )
@@ -263,3 +264,15 @@ def build_engine(
     except PackError as exc:
         raise with_line(exc) from None
     return engine
+
+
+def check_shipped_in_full(engine: Engine) -> None:
+    """The checks start-up skips for msglint's own packs and concepts (duplicate keys,
+    'fixed:' examples, '@set' references, each concept example on jieba's boundaries), for
+    ``msglint test-rules``: someone editing the shipped packs learns there what CI would
+    say. Raises :class:`PackError` naming the file, line and field."""
+    if not any(p.shipped for p in engine.packs):
+        return
+    for path in pack_files([shipped_pack_dir()]):
+        load_pack(path)
+    check_concept_examples(engine.concepts, engine.tokenizer, shipped_too=True)
