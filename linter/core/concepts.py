@@ -363,11 +363,11 @@ def check_concept_examples(
         assert node is not None
         index = TermIndex(strings(node))
         for i, example in enumerate(spec.examples):
-            text = prepare(example).text
-            bounds, tokens = _boundaries(tokenizer, text)
             # walked as a message is (never every combination written out), on the same
             # token boundaries a message's matches must keep
-            analysis = _analysis(text, index, tokenizer)
+            analysis = _analysis(example, index, tokenizer)
+            text = analysis.text
+            bounds, tokens = _boundaries(tokenizer, text)
             aligned = bool(spans(node, analysis))
             found_any = aligned or occurs(node, analysis)
             if not aligned and any(p.search(text) for p in compiled):

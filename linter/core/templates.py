@@ -8,7 +8,7 @@ literal run (``的``, ``找``) or another choice, each part optional or not. A m
 matched by walking these trees from the places where the automaton found something: every
 match begins with a word or a literal run (:func:`firsts`), and both are in the automaton.
 
-What a template matches is exactly the set of strings it expands into (:func:`enumerate`),
+What a template matches is exactly the set of strings it expands into (:func:`enumerate_strings`),
 found where they stand on token boundaries; :func:`need` gives the strings one of which
 any match holds, so a finder is skipped, and a rule not triggered, unless one is present.
 """
@@ -16,7 +16,7 @@ any match holds, so a finder is skipped, and a rule not triggered, unless one is
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -235,10 +235,10 @@ def spans(choice: Choice, analysis: Analysis) -> list[Span]:
     known: dict[int, list[Span]] = analysis.notes.setdefault("template all spans", {})  # type: ignore[assignment]
     found = known.get(id(choice))
     if found is None:
-        spans = set(sequence_spans(choice, analysis))
+        matched = set(sequence_spans(choice, analysis))
         for term in choice.words.intersection(analysis.term_hits):
-            spans.update(analysis.aligned(term))
-        found = known[id(choice)] = sorted(spans)
+            matched.update(analysis.aligned(term))
+        found = known[id(choice)] = sorted(matched)
     return found
 
 
@@ -256,27 +256,27 @@ def sequence_spans(choice: Choice, analysis: Analysis) -> list[Span]:
 
 
 def _sequence_spans(choice: Choice, analysis: Analysis) -> list[Span]:
-    hits = analysis.term_hits
-    starts = _starts(analysis)
-    memo = analysis.notes.setdefault("template ends", {})
-    out: list[Span] = []
-    for start in {s for term in present(sequence_firsts(choice), hits) for s, _ in hits[term]}:
-        for end in _sequence_ends(choice, start, analysis, starts, memo):  # type: ignore[arg-type]
-            if analysis.on_boundaries((start, end)):
-                out.append((start, end))
-    return out
+    return [
+        (start, end)
+        for start, ends in _walks(choice, analysis)
+        for end in ends
+        if analysis.on_boundaries((start, end))
+    ]
 
 
 def occurs(choice: Choice, analysis: Analysis) -> bool:
     """Does ``choice`` match anywhere in the message, token boundaries or not (to tell an
     entry jieba cuts apart from one that is not there)?"""
-    hits = analysis.term_hits
-    if not choice.words.isdisjoint(hits):
+    if not choice.words.isdisjoint(analysis.term_hits):
         return True
+    return any(ends for _, ends in _walks(choice, analysis))
+
+
+def _walks(choice: Choice, analysis: Analysis) -> Iterator[tuple[int, set[int]]]:
+    """Each place a sequence of ``choice`` may begin (where the automaton found a string
+    one may begin with), and where the sequences beginning there end."""
+    hits = analysis.term_hits
     starts = _starts(analysis)
     memo = analysis.notes.setdefault("template ends", {})
-    return any(
-        _sequence_ends(choice, start, analysis, starts, memo)  # type: ignore[arg-type]
-        for term in present(sequence_firsts(choice), hits)
-        for start, _ in hits[term]
-    )
+    for start in {s for term in present(sequence_firsts(choice), hits) for s, _ in hits[term]}:
+        yield start, _sequence_ends(choice, start, analysis, starts, memo)  # type: ignore[arg-type]
