@@ -124,6 +124,16 @@ def test_clean_message_is_allowed_and_context_is_used(http: httpx.Client):
     assert r.status_code == 200
 
 
+def test_a_gateway_signature_in_the_context_signs_an_unsigned_template(http: httpx.Client):
+    unsigned = f"{SECRET}您的账单已逾期，请及时还款。"
+    rules = [v["rule"] for v in lint(http, {"text": unsigned}).json()["violations"]]
+    assert "ZH-ID-001" in rules
+    body = lint(http, {"text": unsigned, "context": {"gateway_signature": "【XX银行】"}}).json()
+    assert (body["decision"], body["violations"]) == ("allow", [])
+    r = lint(http, {"text": unsigned, "context": {"gateway_signature": "【】"}})
+    assert r.status_code == 422 and "gateway_signature" in r.text, r.text
+
+
 def test_batch_answers_each_message_and_summarises(http: httpx.Client):
     r = http.post(
         "/v1/lint/batch",

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from ..core.models import MessageContext, problem_text
 from ..core.plural import counted
+from ..core.source import CONTEXT_KEYS
 from ..formats.render import FORMATTERS, render_text
 from ..formats.report import FileProblem, Report
 from ..run import check_run
@@ -37,6 +38,12 @@ def add_lint_options(p: argparse.ArgumentParser) -> None:
         help="recipient's IANA time zone, e.g. Asia/Shanghai (default: config, else Asia/Shanghai)",
     )
     p.add_argument("--organization", action="append", help="a name the sender may sign with")
+    p.add_argument(
+        "--gateway-signature",
+        dest="gateway_signature",
+        metavar="【NAME】",
+        help="the SMS signature your gateway adds to every message (templates stored without one)",
+    )
     p.add_argument("--select", type=lambda s: s.split(","), help="rule ids, prefixes, categories")
     p.add_argument("--ignore", type=lambda s: s.split(","), help="rules to leave out")
     p.add_argument("--fail-on", dest="fail_on", choices=list(FAIL_LEVELS))
@@ -83,7 +90,7 @@ def add_check_parser(sub: Any, add_common: Callable[[argparse.ArgumentParser], N
 def cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """Context given by flags, checked once (a bad flag is one error, not one per message)."""
     out: dict[str, Any] = {}
-    for key in ("recipient", "channel", "send_at", "timezone", "organization"):
+    for key in CONTEXT_KEYS:
         if getattr(args, key, None):
             out[key] = getattr(args, key)
     try:

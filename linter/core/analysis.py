@@ -11,8 +11,8 @@ from functools import cached_property
 
 import ahocorasick
 
-from .models import MessageContext
-from .prepare import PreparedMessage, prepare
+from .models import Channel, MessageContext
+from .prepare import PreparedMessage, prepare, prepare_text
 from .signatures import signatures
 from .tokens import HAN_BLOCK, Tokenizer
 
@@ -96,13 +96,20 @@ class Analysis:
 
     @cached_property
     def signatures(self) -> list[tuple[Span, str]]:
-        """The 【signatures】 at the start and end of the message, with their names."""
-        return signatures(self.prepared.text)
+        """The 【signatures】 at the start and end of the message, with their names; an SMS
+        gateway's (the context's ``gateway_signature``) stands first, at the empty span
+        before the text, where the gateway puts it."""
+        own = signatures(self.prepared.text)
+        gateway = self.context.gateway_signature
+        if gateway is None or self.context.channel is not Channel.sms:
+            return own
+        return [((0, 0), prepare_text(gateway)), *own]
 
     @cached_property
     def signature_spans(self) -> list[Span]:
-        """Where the 【signatures】 at the start and end of the message stand."""
-        return [span for span, _name in self.signatures]
+        """Where the 【signatures】 at the start and end of the message stand (a gateway's
+        stands in no character of the text)."""
+        return [span for span, _name in self.signatures if span[1] > span[0]]
 
     @cached_property
     def chars(self) -> frozenset[str]:

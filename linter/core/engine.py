@@ -429,9 +429,12 @@ class Engine:
         return plan
 
     def _with_defaults(self, context: MessageContext) -> MessageContext:
-        if context.organization or not self.options.organization:
-            return context
-        return context.model_copy(update={"organization": list(self.options.organization)})
+        update: dict[str, object] = {}
+        if not context.organization and self.options.organization:
+            update["organization"] = list(self.options.organization)
+        if context.gateway_signature is None and self.options.gateway_signature:
+            update["gateway_signature"] = self.options.gateway_signature
+        return context.model_copy(update=update) if update else context
 
     def find(self, text: str, context: MessageContext) -> list[Violation]:
         """Each rule's violations in ``text`` (spans on the original text), fixes not yet

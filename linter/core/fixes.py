@@ -142,8 +142,10 @@ def build_fix(
         replacement = in_script(replacement, _script_at(text, start, end))
         if ORG_VAR in replacement:
             orgs = [o for o in context.organization if o.strip()]
-            # with no organisation to sign with, only a person can write it
-            replacement = replacement.replace(ORG_VAR, orgs[0]) if orgs else None
+            # with no organisation to sign with, only a person can write it; with the SMS
+            # gateway signing, the gateway's setting is what to change, not the text
+            signable = orgs and context.gateway_signature is None
+            replacement = replacement.replace(ORG_VAR, orgs[0]) if signable else None
     if replacement == "":
         start, end = _without_empty_clause(text, start, end)
         if not (text[:start] + text[end:]).strip():

@@ -132,6 +132,24 @@ SendAt = Annotated[datetime, BeforeValidator(_send_at)]
 TimeZoneName = Annotated[str, BeforeValidator(_timezone)]
 
 
+def _gateway_signature(value: object) -> str:
+    """【安信消费金融】 or 安信消费金融 → 安信消费金融: the name inside the brackets."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("signature", "needs a signature such as 【安信消费金融】")
+    name = value.strip()
+    if name.startswith("【") and name.endswith("】"):
+        name = name[1:-1].strip()
+    if not name or len(name) > 30 or any(c in name for c in "【】\n"):
+        raise PydanticCustomError(
+            "signature", "needs one signature of 1–30 characters, such as 【安信消费金融】"
+        )
+    return name
+
+
+#: The 【signature】 an SMS gateway adds to every message it sends, as its name.
+GatewaySignature = Annotated[str, BeforeValidator(_gateway_signature)]
+
+
 class MessageContext(BaseModel):
     """Who a message goes to, how, when, and who may sign it."""
 
@@ -145,6 +163,9 @@ class MessageContext(BaseModel):
     timezone: TimeZoneName | None = None
     #: Names the sender may sign with (e.g. the lender's registered SMS signature).
     organization: list[str] = Field(default_factory=list)
+    #: The 【signature】 the SMS gateway adds to every message (a template stored without
+    #: one is judged as sent); None: the message carries its own, or none.
+    gateway_signature: GatewaySignature | None = None
 
 
 class Fix(BaseModel):

@@ -24,4 +24,6 @@ class EngineOptions(BaseModel):
     timezone: str = DEFAULT_TIMEZONE
     #: organisation names used when a message's context names none
     organization: list[str] = []
+    #: the SMS gateway's 【signature】 when a message's context names none
+    gateway_signature: str | None = None
     lang: str = "zh"

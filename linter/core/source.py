@@ -11,7 +11,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-CONTEXT_KEYS = ("recipient", "channel", "send_at", "timezone", "organization")
+CONTEXT_KEYS = (
+    "recipient",
+    "channel",
+    "send_at",
+    "timezone",
+    "organization",
+    "gateway_signature",
+)
 
 
 class ReadError(Exception):

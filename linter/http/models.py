@@ -12,7 +12,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ..core.models import Channel, MessageContext, Recipient, SendAt, TimeZoneName, Violation
+from ..core.models import (
+    Channel,
+    GatewaySignature,
+    MessageContext,
+    Recipient,
+    SendAt,
+    TimeZoneName,
+    Violation,
+)
 from ..formats.report import MessageReport, Summary, ToolInfo
 
 MessageId = Annotated[str, StringConstraints(min_length=1, max_length=256)] | int
@@ -40,6 +48,12 @@ class ContextIn(BaseModel):
         | list[Annotated[str, StringConstraints(min_length=1)]]
         | None
     ) = Field(default=None, description="a name (or names) the sender may sign with")
+    gateway_signature: GatewaySignature | None = Field(
+        default=None,
+        description="the 【signature】 the SMS gateway adds to every message, e.g. "
+        "【安信消费金融】 (default: the server config's gateway-signature); a message without "
+        "its own is judged as sent",
+    )
 
     def to_context(self) -> MessageContext:
         fields: dict[str, Any] = self.model_dump(exclude_none=True)

@@ -6,6 +6,7 @@ Keys (TOML, kebab-case)::
     ignore = ["ZH-ABU-003"]
     fail-on = "error"                # error | warning | info | never
     organization = ["XX消费金融"]     # names the sender may sign with
+    gateway-signature = "【XX消费金融】"  # the signature the SMS gateway adds to every message
     packs = ["compliance/packs"]     # extra pack files or folders (relative to this file)
     exclude = ["rules/", "*.schema.json"]  # gitignore globs left out of folder walks
     lang = "zh"                      # language of messages and fixes: zh | en
@@ -17,7 +18,7 @@ Keys (TOML, kebab-case)::
     "legacy/**" = ["ZH-ID"]
     [[context]]                      # context defaults by glob
     paths = ["templates/contacts/**"]
-    recipient = "third_party"        # also channel, timezone
+    recipient = "third_party"        # also channel, timezone, gateway-signature
     [server]                         # ``msglint serve`` only (see the README)
     tokens = ["…"]                   # bearer tokens for /v1/* (MSGLINT_API_TOKENS wins)
     admin-tokens = ["…"]             # tokens for /v1/admin/* (MSGLINT_ADMIN_TOKENS wins)
@@ -43,7 +44,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..core.models import DEFAULT_TIMEZONE, Channel, Recipient, Severity, TimeZoneName, problem_text
+from ..core.models import (
+    DEFAULT_TIMEZONE,
+    Channel,
+    GatewaySignature,
+    Recipient,
+    Severity,
+    TimeZoneName,
+    problem_text,
+)
 from ..core.options import EngineOptions
 from ..core.selection import UnknownSelector, check_selectors
 from .suppressions import SUPPRESSION_RULES
@@ -61,11 +70,12 @@ class ConfigError(Exception):
 
 
 class ContextDefault(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     paths: list[str] = Field(min_length=1)
     recipient: Recipient | None = None
     channel: Channel | None = None
     timezone: TimeZoneName | None = None
+    gateway_signature: GatewaySignature | None = Field(default=None, alias="gateway-signature")
 
 
 #: The widest window any deployment may send in, local time: the industry rules forbid
@@ -117,6 +127,7 @@ class Config(BaseModel):
     ignore: list[str] = []
     fail_on: FailOn = Field(default="error", alias="fail-on")
     organization: list[str] = []
+    gateway_signature: GatewaySignature | None = Field(default=None, alias="gateway-signature")
     packs: list[str] = []
     #: gitignore-style globs (relative to this file) that folder walks leave out
     exclude: list[str] = []
@@ -166,6 +177,7 @@ class Config(BaseModel):
             contact_hours=self.contact_hours,
             timezone=self.timezone,
             organization=self.organization,
+            gateway_signature=self.gateway_signature,
             lang=self.lang,
         )
 
@@ -217,6 +229,8 @@ class Config(BaseModel):
                     out["channel"] = entry.channel
                 if entry.timezone:
                     out["timezone"] = entry.timezone
+                if entry.gateway_signature:
+                    out["gateway_signature"] = entry.gateway_signature
         return out
 
 
