@@ -39,7 +39,10 @@ def test_by_law_at_once_is_imminent(shipped) -> None:
 def test_a_lawful_hedged_suit_stays_hedged(shipped) -> None:
     assert found(shipped, DEBT + "我司可能依法向法院提起诉讼。", "misleading_legal") == {}
     assert found(shipped, DEBT + "我司将考虑通过诉讼方式解决。", "misleading_legal") == {}
-    assert found(shipped, DEBT + "如仍不还款，我司将依法采取法律措施维护权益。", "misleading_legal") == {}
+    assert (
+        found(shipped, DEBT + "如仍不还款，我司将依法采取法律措施维护权益。", "misleading_legal")
+        == {}
+    )
 
 
 def test_considering_does_not_hedge_telling_the_employer(shipped) -> None:
@@ -50,7 +53,11 @@ def test_considering_does_not_hedge_telling_the_employer(shipped) -> None:
 
 
 def test_bare_not_before_a_legal_act_negates_it(shipped) -> None:
-    for text in ["我们已经决定不起诉你，请尽快协商。", "我们今天不冻结你的账户，请放心。", "法院已不予立案，请尽快协商。"]:
+    for text in [
+        "我们已经决定不起诉你，请尽快协商。",
+        "我们今天不冻结你的账户，请放心。",
+        "法院已不予立案，请尽快协商。",
+    ]:
         assert found(shipped, DEBT + text, "misleading_legal") == {}, text
 
 
