@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from linter.core.analysis import analyse
@@ -9,10 +11,40 @@ from linter.core.edits import apply_fixes, fix_span
 from linter.core.engine import Engine
 from linter.core.fix_check import Region, still_wrong
 from linter.core.models import MessageContext
+from linter.packs.loader import build_engine
 
 CTX = MessageContext()
 ORG = MessageContext(organization=["安信消费金融"])
 FILLER = "，请尽快还款" * 15
+
+
+#: a pack's own regex rule with declared anchors (the shipped packs' regex rules are being
+#: rewritten in concepts, so these tests bring their own)
+REGEX_PACK = """\
+pack: {name: regex_probe, language: zh-CN}
+rules:
+  - id: XY-PAY-001
+    name: asked-to-pay
+    category: third_party_disclosure
+    severity: error
+    message: {zh: 要求代为偿还, en: Asks someone to pay}
+    basis: [test]
+    match:
+      kind: regex
+      pattern: '(?:请|麻烦|需要)(?:您|你)?代为?(?:偿还|还款|还钱)'
+      anchors: [请代, 请您代, 请你代, 麻烦代, 麻烦您代, 麻烦你代, 需要代, 需要您代, 需要你代]
+    fix: {description: {zh: 删除, en: remove}}
+    examples:
+      trigger: [{text: 请您代为偿还。, span: 请您代为偿还}]
+      pass: [{text: 请您按时还款。}]
+"""
+
+
+@pytest.fixture(scope="module")
+def regex_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    pack: Path = tmp_path_factory.mktemp("packs") / "regex_probe.yaml"
+    pack.write_text(REGEX_PACK, encoding="utf-8")
+    return build_engine([pack])
 
 
 def full_find_says(engine: Engine, fixed: str, ctx: MessageContext, rule: str, lo: int, hi: int):
@@ -34,12 +66,13 @@ def region(engine: Engine, fixed: str, rule: str, lo: int, hi: int, ctx: Message
     return Region.of(analysis.prepared, lo, hi, rule), analysis.term_hits
 
 
-def test_rule_reaches_follow_their_kind(engine):
+def test_rule_reaches_follow_their_kind(regex_engine):
+    engine = regex_engine
     assert engine.rule("ZH-ID-001").reach.kind == "empty"  # missing signature: at 0, empty
     assert engine.rule("ZH-TIME-001").reach.kind == "empty"
     assert engine.rule("ZH-ID-002").reach.kind == "anywhere"  # a generic signature's span
     # a regex with declared anchors: only near one of them (a pack's own regex rule)
-    pay = engine.rule("ZH-TPD-004")
+    pay = engine.rule("XY-PAY-001")
     assert pay.spec.match.kind == "regex"
     assert pay.reach.kind == "hits" and pay.reach.anchors and pay.reach.width > 0
     # a concept rule (frame, or any/all over frames and phrases) may find anything anywhere
@@ -59,17 +92,17 @@ def test_an_empty_span_rule_runs_only_for_its_own_fix(engine):
     assert not reg.may_find("ZH-TIME-001", engine.rule("ZH-TIME-001").reach, hits)
 
 
-def test_a_regex_far_from_the_fix_is_skipped_and_a_near_one_is_not(engine):
-    # ZH-TPD-004 (asking a third party to pay) is one of the regex rules left, with anchors
+def test_a_regex_far_from_the_fix_is_skipped_and_a_near_one_is_not(regex_engine):
+    engine = regex_engine  # XY-PAY-001 (asking a third party to pay): a regex with anchors
     text = "请代为偿还" + FILLER + "。你这个老赖快还钱"
     (fixed, rule, lo, hi), *_ = [f for f in fixes(engine, text, CTX) if f[1] == "ZH-ABU-001"]
     assert fixed.endswith("。您快还钱") and fixed.startswith("请代为偿还")
     reg, hits = region(engine, fixed, rule, lo, hi)
-    pay = engine.rule("ZH-TPD-004")
+    pay = engine.rule("XY-PAY-001")
     assert pay.spec.match.kind == "regex"
     assert "请代" in hits  # its anchor is there, but ~90 characters from the fix
     assert not reg.may_find(pay.spec.id, pay.reach, hits)
-    reg, hits = region(engine, "您代为偿还" + FILLER, rule, 0, 1)
+    reg, hits = region(engine, "请您代为偿还" + FILLER, rule, 0, 1)
     assert reg.may_find(pay.spec.id, pay.reach, hits)
 
 

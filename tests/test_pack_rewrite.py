@@ -19,7 +19,9 @@ PACKS = ROOT / "rules" / "zh-CN"
 
 #: all regex in the shipped packs together may not grow back past this (characters). It is
 #: the figure reached by the rewrite; lower it when a rule is retired, never raise it.
-REGEX_CEILING = 2_063
+REGEX_CEILING = 349
+#: the issue's readability target: no regex longer than this in the shipped packs
+LONGEST_PATTERN = 300
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -136,3 +138,11 @@ def test_the_shipped_regex_does_not_grow_back() -> None:
     done = run("bench/pack_size.py", "--json", "--max-chars", str(REGEX_CEILING))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["regex_chars"] <= REGEX_CEILING
+
+
+def test_no_shipped_regex_is_longer_than_300_characters() -> None:
+    # the gate's exit code (test_pack_size_counts_every_pattern_a_rule_holds shows it fails
+    # on a 301-character pattern), and the figure it prints
+    done = run("bench/pack_size.py", "--json", "--max-pattern", str(LONGEST_PATTERN))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["over_300"] == 0
