@@ -241,8 +241,12 @@ def main() -> None:
     for name, message, built in cases:
         parts = breakdown(root or ROOT, args.breakdown_runs, message, env, built)
         cached = parts.pop("cached", None)
-        state = {None: "", 1.0: ", engine read from the cache", 0.0: ", engine built"}
-        shown = state.get(cached, f", engine read from the cache in {cached:.0%} of runs")
+        if cached is None:  # a checkout from before the engine cache
+            shown = ""
+        elif cached in (0.0, 1.0):
+            shown = ", engine read from the cache" if cached else ", engine built"
+        else:
+            shown = f", engine read from the cache in {cached:.0%} of runs"
         print(f"breakdown, {name}{shown} (median of {args.breakdown_runs} fresh processes, s):")
         for key, value in parts.items():
             print(f"  {key:<16} {value:.3f}")
