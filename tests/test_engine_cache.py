@@ -173,4 +173,3 @@ def test_no_message_text_in_the_cache(tmp_path: Path) -> None:
     data = kept(home)[0].read_bytes()
     for needle in ("甄帅帅", "91378264"):
         assert needle.encode("utf-8") not in data
-
