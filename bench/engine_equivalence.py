@@ -1,7 +1,7 @@
 """Does the working tree's engine give exactly what a baseline commit's engine gives?
 
     git worktree add /tmp/msglint-base <commit>      # once, the commit before a change
-    python bench/engine_equivalence.py [--base /tmp/msglint-base]
+    python bench/engine_equivalence.py [--base /tmp/msglint-base] [--cached]
 
 Lints a large, varied set of inputs (pack examples, tests/data/*.yaml and
 tests/data/real/**/*.yaml messages, benign texts, corpus and fix-heavy messages, pairs
@@ -15,7 +15,9 @@ category into one finding and the baseline's does not, the tree's matches before
 are compared (``Engine.lint(merge=False)``), and the inputs that differ only by merging
 are counted apart. Prints how many inputs were compared and every difference (by input
 number and rule, never the message text), and exits 1 on any difference. Also prints
-each engine's in-process time, a rough speed comparison.
+each engine's in-process time, a rough speed comparison. ``--cached`` lints with the
+tree's engine as ``msglint check`` has it on every start but the first: kept in a
+(private) cache folder and read back (:mod:`linter.packs.engine_cache`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -192,6 +195,9 @@ def worker(root: str, rules: str, inputs_path: str, out_path: str) -> None:
 
     assert Path(linter.__file__).resolve().parent.parent == Path(root).resolve(), linter.__file__
     engine = build_engine([Path(rules)], shipped=False)
+    if os.environ.get(_CACHED):  # the same engine, kept in the cache and read back
+        build_engine([Path(rules)], shipped=False, cached=True)
+        engine = build_engine([Path(rules)], shipped=False, cached=True)
     items = json.loads(Path(inputs_path).read_text(encoding="utf-8"))
     contexts = [MessageContext.model_validate(ctx) for _text, ctx in items]
     engine.lint(items[0][0], contexts[0])
@@ -218,10 +224,20 @@ def worker(root: str, rules: str, inputs_path: str, out_path: str) -> None:
     )
 
 
-def _run(root: Path, rules: Path, inputs_path: Path, out_path: Path) -> dict[str, Any]:
+#: set in a worker's environment: lint with the engine read back from its cache
+_CACHED = "MSGLINT_EQUIVALENCE_CACHED_ENGINE"
+
+
+def _run(
+    root: Path, rules: Path, inputs_path: Path, out_path: Path, cached: bool = False
+) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--worker", str(root), str(rules)]
     cmd += [str(inputs_path), str(out_path)]
-    subprocess.run(cmd, check=True, cwd=str(root))
+    env = dict(os.environ)
+    if cached:  # a private cache folder, so the engine is built, kept, then read back
+        env[_CACHED] = "1"
+        env["XDG_CACHE_HOME"] = str(out_path.parent / "cache")
+    subprocess.run(cmd, check=True, cwd=str(root), env=env)
     return json.loads(out_path.read_text(encoding="utf-8"))
 
 
@@ -303,6 +319,11 @@ def main() -> int:
     parser.add_argument(
         "--fixes", type=int, default=1500, help="messages full of replaceable violations"
     )
+    parser.add_argument(
+        "--cached",
+        action="store_true",
+        help="lint with the tree's engine as msglint check reads it from its cache",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         # one copy of the packs for both engines (others may edit rules/ meanwhile)
@@ -313,7 +334,7 @@ def main() -> int:
         inputs_path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
         base_rules = _for_schema_of(Path(args.base), rules, Path(tmp) / "base-rules")
         base = _run(Path(args.base), base_rules, inputs_path, Path(tmp) / "base.json")
-        tree = _run(ROOT, rules, inputs_path, Path(tmp) / "tree.json")
+        tree = _run(ROOT, rules, inputs_path, Path(tmp) / "tree.json", args.cached)
     differences = []
     merged = 0
     for i, (a, b) in enumerate(zip(base["results"], tree["results"], strict=True)):

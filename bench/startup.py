@@ -9,9 +9,16 @@ with one message on stdin: process start, imports, jieba, packs, the lint, the r
 ``sys.path``, under this venv), e.g. ``git archive <commit> | tar -x -C /tmp/before``, so a
 before/after pair can be taken close together (the machine is shared and noisy).
 
+The runs use a private cache folder (``XDG_CACHE_HOME``), filled by one uncounted run: so
+they read the engine ``msglint check`` keeps there (:mod:`linter.packs.engine_cache`), as
+every check after the first does; "engine built" runs remove it first (the first check
+after an install or a pack edit).
+
 Breakdown: in fresh processes (cold, like the CLI), the median seconds of each phase of
-what the CLI does: importing the CLI's modules, building jieba's dictionary, loading the
-packs (YAML and validation), building the engine, and the first lint. Inside those
+what the CLI does: importing the CLI's modules, building jieba's dictionary, the engine
+cache's key (hashing the packs, concepts and msglint's files) and reading it back, or
+else loading the packs (YAML and validation) and concepts, building the engine and
+keeping it; and the first lint. Inside those
 phases, time spent in regex compilation, in deriving anchors/character sets/widths from
 regex syntax (``regex_prefilter``) and in copying jieba's dictionary for the packs' user
 words is measured apart (a phase's own figure excludes them), wherever it happens.
@@ -96,32 +103,66 @@ from linter.core.engine import Engine
 from linter.packs.loader import load_pack, pack_files, shipped_pack_dir
 
 phase("jieba init", getattr(tokens.Tokenizer, "_base_jieba", None) or tokens._Shards.default)
+import gc
 import inspect
 # as build_engine loads the shipped packs (lazily compiled where the loader can)
 params = inspect.signature(load_pack).parameters
 lazy = {"shipped": True} if "shipped" in params else {}
 files = pack_files([shipped_pack_dir()])
-packs = phase("pack load", lambda: [load_pack(p, **lazy) for p in files])
-try:  # concepts shared by all packs (issue 13); older checkouts have none
-    from linter.packs.concept_loader import load_concepts
-    here = shipped_pack_dir()
-    concepts = phase("concept load", lambda: load_concepts([here], here))
-    engine = phase("engine build", lambda: Engine(packs, None, concepts))
+try:  # the engine kept in the user's cache (msglint check's start-up since issue 13)
+    from linter.core.options import EngineOptions
+    from linter.packs import engine_cache
+    from linter.packs.concept_loader import concept_files
 except ImportError:
-    engine = phase("engine build", lambda: Engine(packs))
+    engine_cache = None
+engine = None
+if engine_cache is not None:  # as `msglint check` does: no collection while it builds
+    gc.disable()
+    here = shipped_pack_dir()
+    key = phase(
+        "cache key",
+        lambda: engine_cache.cache_key(
+            [(p, True) for p in files], concept_files([here]), EngineOptions()
+        ),
+    )
+    engine = phase("cache read", lambda: engine_cache.read(key))
+    phases["cached"] = float(engine is not None)
+if engine is None:
+    packs = phase("pack load", lambda: [load_pack(p, **lazy) for p in files])
+    try:  # concepts shared by all packs (issue 13); older checkouts have none
+        from linter.packs.concept_loader import load_concepts
+        here = shipped_pack_dir()
+        concepts = phase("concept load", lambda: load_concepts([here], here))
+        engine = phase("engine build", lambda: Engine(packs, None, concepts))
+    except ImportError:
+        engine = phase("engine build", lambda: Engine(packs))
+    if engine_cache is not None:
+        phase("cache write", lambda: engine_cache.write(key, engine))
+if engine_cache is not None:
+    gc.freeze()
+    gc.enable()
 phase("first lint", lambda: engine.lint(message))
 print(json.dumps({**phases, **subtotals}))
 """
 
 
-def _env(pycache: str) -> dict[str, str]:
+def _env(pycache: str, cache: str) -> dict[str, str]:
     """The environment of an installed msglint: bytecode cached (pip compiles it at install
     time). A PYTHONDONTWRITEBYTECODE=1 around a source checkout would have every run compile
     msglint's modules again; the bench keeps their bytecode under a private prefix instead
-    (so no __pycache__ lands in the tree) and warms it with one uncounted run."""
+    (so no __pycache__ lands in the tree) and warms it with one uncounted run. msglint's
+    user cache (jieba's dictionary, parsed packs, the built engine) is a private folder,
+    filled by that run."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = pycache
+    env["XDG_CACHE_HOME"] = cache
     return env
+
+
+def _forget_engine(env: dict[str, str]) -> None:
+    """Remove the kept engines: the next run builds its engine (and keeps it)."""
+    for path in (Path(env["XDG_CACHE_HOME"]) / "msglint").glob("engine-*.pickle"):
+        path.unlink()
 
 
 def _cli(root: Path | None) -> list[str]:
@@ -135,13 +176,16 @@ def _cli(root: Path | None) -> list[str]:
 
 
 def wall(
-    root: Path | None, runs: int, message: str, env: dict[str, str]
+    root: Path | None, runs: int, message: str, env: dict[str, str], built: bool = False
 ) -> tuple[list[float], list[float]]:
-    """Wall seconds of each run, and CPU seconds (user + system) of each."""
+    """Wall seconds of each run, and CPU seconds (user + system) of each; ``built``: with
+    no engine kept, so each run builds it (the first check after an install or an edit)."""
     times, cpu = [], []
     cmd = [*_cli(root), "check", "-"]
     subprocess.run(cmd, input=message, capture_output=True, text=True, check=False, env=env)
     for _ in range(runs):
+        if built:
+            _forget_engine(env)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(
@@ -155,9 +199,13 @@ def wall(
     return times, cpu
 
 
-def breakdown(root: Path, runs: int, message: str, env: dict[str, str]) -> dict[str, float]:
+def breakdown(
+    root: Path, runs: int, message: str, env: dict[str, str], built: bool = False
+) -> dict[str, float]:
     rows: list[dict[str, float]] = []
     for _ in range(runs):
+        if built:
+            _forget_engine(env)
         out = subprocess.run(
             [sys.executable, "-c", CHILD, str(root), message],
             capture_output=True,
@@ -177,22 +225,34 @@ def main() -> None:
     args = parser.parse_args()
     root = args.root.resolve() if args.root else None
     pycache = tempfile.mkdtemp(prefix="msglint-startup-pycache-")
-    env = _env(pycache)
+    cache = tempfile.mkdtemp(prefix="msglint-startup-cache-")
+    env = _env(pycache, cache)
     print(f"msglint check - (one message), {args.runs} runs, checkout {root or ROOT}")
-    for name, message in MESSAGES.items():
-        times, cpu = wall(root, args.runs, message, env)
+    cases = [(name, message, False) for name, message in MESSAGES.items()]
+    cases.append(("threat", MESSAGES["threat"], True))
+    for name, message, built in cases:
+        times, cpu = wall(root, args.runs, message, env, built)
+        shown = f"{name}, engine built" if built else name
         print(
-            f"  {name:<8}: wall median {statistics.median(times):.3f} s "
+            f"  {shown:<22}: wall median {statistics.median(times):.3f} s "
             f"(min {min(times):.3f}, max {max(times):.3f}); "
             f"CPU median {statistics.median(cpu):.3f} s"
         )
-    for name, message in MESSAGES.items():
-        parts = breakdown(root or ROOT, args.breakdown_runs, message, env)
-        print(f"breakdown, {name} (median of {args.breakdown_runs} fresh processes, seconds):")
+    for name, message, built in cases:
+        parts = breakdown(root or ROOT, args.breakdown_runs, message, env, built)
+        cached = parts.pop("cached", None)
+        if cached is None:  # a checkout from before the engine cache
+            shown = ""
+        elif cached in (0.0, 1.0):
+            shown = ", engine read from the cache" if cached else ", engine built"
+        else:
+            shown = f", engine read from the cache in {cached:.0%} of runs"
+        print(f"breakdown, {name}{shown} (median of {args.breakdown_runs} fresh processes, s):")
         for key, value in parts.items():
             print(f"  {key:<16} {value:.3f}")
         print(f"  {'sum':<16} {sum(parts.values()):.3f}")
     shutil.rmtree(pycache, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,11 @@ options, and the engine its options ask for."""
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
 from ..core.engine import Engine
+from ..core.heap import collector_paused
 from ..core.selection import UnknownSelector, check_selectors
 from ..packs.loader import build_engine
 from ..run.config import Config, load_config
@@ -36,7 +38,11 @@ def load_engine(args: argparse.Namespace) -> tuple[Engine, Config]:
     options = config.engine_options(
         select=getattr(args, "select", None), ignore=getattr(args, "ignore", None)
     )
-    engine = build_engine([*config.extra_pack_paths(), *args.pack], options)
+    with collector_paused():
+        engine = build_engine([*config.extra_pack_paths(), *args.pack], options, cached=True)
+        # the engine lives as long as the command: the collections linting sets off (one
+        # walking all of it cost a tenth of a one-message check) skip what is frozen
+        gc.freeze()
     rules = [r.spec for r in engine.all_rules]
     config.check_selectors(rules)
     try:

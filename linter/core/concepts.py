@@ -50,7 +50,8 @@ GAP = "…"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # validators built on first use: an engine read from the cache validates no concept file
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Label(_Strict):

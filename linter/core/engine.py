@@ -280,8 +280,9 @@ def _check_anchors(rule: CompiledRule, speller: VariantSpeller) -> None:
 
 
 @dataclass(frozen=True)
-class _RulePlan:
-    """The rules that apply to one (recipient, channel), indexed by what triggers them."""
+class _TriggerIndex:
+    """The selected rules by what triggers them, for every context (built with the engine,
+    and so kept with it in the cache: a message's first lint does not index them)."""
 
     rules: list[CompiledRule]
     #: positions in ``rules`` of the rules that always run (no trigger known)
@@ -290,27 +291,41 @@ class _RulePlan:
     by_trigger: dict[str, tuple[int, ...]]
 
     @classmethod
-    def build(cls, rules: list[CompiledRule], context: MessageContext) -> _RulePlan:
-        to_run = [r for r in rules if r.applies(context)]
+    def build(cls, rules: list[CompiledRule]) -> _TriggerIndex:
         index: dict[str, list[int]] = {}
-        for i, rule in enumerate(to_run):
+        for i, rule in enumerate(rules):
             for trigger in rule.triggers or ():
                 index.setdefault(trigger, []).append(i)
         return cls(
-            rules=to_run,
-            always=frozenset(i for i, r in enumerate(to_run) if r.triggers is None),
+            rules=rules,
+            always=frozenset(i for i, r in enumerate(rules) if r.triggers is None),
             by_trigger={t: tuple(ids) for t, ids in index.items()},
         )
 
+
+@dataclass(frozen=True)
+class _RulePlan:
+    """The rules that apply to one (recipient, channel), found by what triggers them."""
+
+    index: _TriggerIndex
+    #: positions in the index's rules of the rules that apply here
+    applies: frozenset[int]
+
+    @classmethod
+    def build(cls, index: _TriggerIndex, context: MessageContext) -> _RulePlan:
+        return cls(index, frozenset(i for i, r in enumerate(index.rules) if r.applies(context)))
+
     def triggered(self, hits: Iterable[str]) -> list[CompiledRule]:
         """The rules to run on a message with these term hits, in the packs' order."""
-        chosen = set(self.always)
-        by_trigger = self.by_trigger
+        index = self.index
+        chosen = set(index.always)
+        by_trigger = index.by_trigger
         for term in hits:
             ids = by_trigger.get(term)
             if ids is not None:
                 chosen.update(ids)
-        rules = self.rules
+        chosen &= self.applies
+        rules = index.rules
         return [rules[i] for i in sorted(chosen)]
 
 
@@ -345,7 +360,7 @@ class Engine:
                 reason = f"{rule.spec.id} is also in {other.pack_path}"
                 raise PackError(rule.pack_path, None, "rules.id", reason)
         self.rules = [r for r in self.all_rules if self._selected(r.spec)]
-        #: per (recipient, channel): the rules that apply, indexed by trigger (built on use)
+        #: per (recipient, channel): the rules that apply (built on use)
         self._plans: dict[tuple[str, str], _RulePlan] = {}
         terms: set[str] = set()
         for rule in self.all_rules:
@@ -356,6 +371,7 @@ class Engine:
                 terms.update(rx.anchors or ())
         for rule in self.all_rules:
             rule.triggers = rule.matcher.triggers()
+        self._triggers = _TriggerIndex.build(self.rules)
         self.index = TermIndex(terms)
         variants = {
             normalise_term(k): normalise_term(v) for p in packs for k, v in p.spec.variants.items()
@@ -425,7 +441,7 @@ class Engine:
         key = (context.recipient, context.channel)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = _RulePlan.build(self.rules, context)
+            plan = self._plans[key] = _RulePlan.build(self._triggers, context)
         return plan
 
     def _with_defaults(self, context: MessageContext) -> MessageContext:

@@ -114,11 +114,15 @@ def _script_at(text: str, start: int, end: int) -> str | None:
     after = SENTENCE_BREAK.search(text, end)
     sentence = _SIGNATURE.sub("", text[lo : after.start() if after else len(text)])
     script = script_of(sentence)
-    # None with traditional characters in it, or with characters that have a traditional
-    # form: the sentence shows its script
-    if script is not None or in_script(sentence, "s2t") != sentence:
+    if script is not None:
         return script
-    return script_of(_SIGNATURE.sub("", text))
+    whole = script_of(_SIGNATURE.sub("", text))
+    # None with characters that have a traditional form: the sentence shows its script.
+    # Asked last, as building the s2t converter costs 30-60 ms, and a message in simplified
+    # characters (whole is None) needs no answer
+    if whole is None or in_script(sentence, "s2t") != sentence:
+        return None
+    return whole
 
 
 def build_fix(

@@ -27,7 +27,8 @@ ConceptScope = Literal["clause", "sentence", "message"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # validators built on first use: an engine read from the cache validates no pack
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 def _listed(value: object) -> object:

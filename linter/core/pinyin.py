@@ -28,14 +28,13 @@ written (:func:`~linter.core.prepare.respell`).
 
 from __future__ import annotations
 
-import gc
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from .heap import collector_paused
 from .prepare import PreparedMessage, Respelling, respell
 
 _HAN = "\u4e00-\u9fff\u3400-\u4dbf"
@@ -49,20 +48,6 @@ _LATIN_RUN = re.compile("[a-z]+")
 _NOT_A_WORD_NEIGHBOUR = frozenset("0123456789.@/_-=&%#\\'")
 #: an abbreviations key: Latin letters, with Han written on either side (V信)
 ABBREVIATION_KEY = re.compile(f"([{_HAN}]*)([a-z]+)([{_HAN}]*)")
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """For a one-time build (pypinyin's import, the indexes below): it allocates some 100k
-    objects and frees none, and each collection it set off would walk everything already
-    loaded (jieba's dictionary, the compiled packs), doubling its cost."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _is_han(ch: str) -> bool:
@@ -174,6 +159,10 @@ def _spell_full(
     return None
 
 
+def _unknown_frequency(word: str) -> int:
+    return 0
+
+
 class LatinReader:
     """Reads Latin runs inside Chinese as the pack words they spell; see the module docstring."""
 
@@ -181,7 +170,7 @@ class LatinReader:
         self,
         vocabulary: Iterable[str],
         abbreviations: Mapping[str, str],
-        frequency: Callable[[str], int] = lambda word: 0,
+        frequency: Callable[[str], int] = _unknown_frequency,
     ) -> None:
         #: how common a word is (jieba's dictionary): picks between homophones
         self._frequency = frequency
@@ -205,6 +194,20 @@ class LatinReader:
         self._vocabulary_trie: dict[str, Any] | None = None
         self._sounds: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
 
+    #: built on first use (pypinyin's readings among them): never kept in a pickle
+    _LAZY = ("_contexts", "_readings", "_vocabulary_trie", "_sounds")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a cached engine keeps (linter.packs.engine_cache): the words, not the lock
+        nor what is built on first use."""
+        state = {k: v for k, v in self.__dict__.items() if k != "_lock"}
+        state.update(dict.fromkeys(self._LAZY), _whole_word_cache={})
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def _context_index(
         self,
     ) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]]:
@@ -216,13 +219,13 @@ class LatinReader:
         word has them, so a common character (的, 你) does not bring every word holding it.
         """
         if self._contexts is None:
-            with _collector_paused():
+            with collector_paused():
                 self._contexts = _build_context_index(self._words)
         return self._contexts
 
     def _pinyin(self) -> _Readings:
         if self._readings is None:
-            with self._lock, _collector_paused():
+            with self._lock, collector_paused():
                 if self._readings is None:
                     self._readings = _Readings()
         return self._readings
@@ -231,7 +234,7 @@ class LatinReader:
         """The vocabulary character by character; built on first use, then read only."""
         if self._vocabulary_trie is None:
             root: dict[str, Any] = {}
-            with _collector_paused():
+            with collector_paused():
                 for word in self._words:
                     node = root
                     for ch in word:
@@ -246,7 +249,7 @@ class LatinReader:
             readings = self._pinyin()
             by_full: dict[str, set[str]] = {}
             by_initial: dict[str, set[str]] = {}
-            with _collector_paused():
+            with collector_paused():
                 for ch in {c for w in self._words for c in w}:
                     for r in readings.of_char(ch):
                         by_full.setdefault(r, set()).add(ch)

@@ -71,7 +71,7 @@ def _fold_table() -> dict[int, str]:
         ch = chr(code)
         if 0xFF01 <= code <= 0xFF5E:
             folded = chr(code - 0xFEE0).lower()
-        elif unicodedata.category(ch) == "Nd" and not ch.isascii():
+        elif ch.isdecimal() and not ch.isascii():  # category Nd, asked 3x faster
             folded = str(unicodedata.digit(ch, 0))
         else:
             folded = ch.lower()

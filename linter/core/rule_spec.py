@@ -39,7 +39,8 @@ RULE_ID = r"^[A-Z]{2}-[A-Z]{2,5}-\d{3}$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # validators built on first use: an engine read from the cache validates no pack
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Text2(_Strict):

@@ -85,6 +85,14 @@ class Tokenizer:
         #: characters whose dictionary entries are in ``self._jieba.FREQ``
         self._seen: set[str] = set()
 
+    def __getstate__(self) -> dict[str, frozenset[str]]:
+        """A cached engine (linter.packs.engine_cache) keeps the user words only: the table
+        is filled again from the dictionary's cache as texts need it."""
+        return {"user_words": self.user_words}
+
+    def __setstate__(self, state: dict[str, frozenset[str]]) -> None:
+        self.__init__(state["user_words"])  # type: ignore[misc]
+
     def _fill(self, text: str) -> None:
         """Add the dictionary's entries for the characters of ``text`` not seen yet."""
         new = set(text).difference(self._seen)

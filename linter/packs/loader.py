@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from ..core.concepts import check_concept_examples
 from ..core.engine import Engine
 from ..core.errors import PackError
+from ..core.heap import collector_paused
 from ..core.models import problem_text
 from ..core.options import EngineOptions
 from ..core.rule_spec import MATCH_KINDS, SHIPPED, LoadedPack, PackSpec
@@ -250,19 +251,40 @@ def build_engine(
     options: EngineOptions | None = None,
     *,
     shipped: bool = True,
+    cached: bool = False,
 ) -> Engine:
-    """The shipped zh-CN packs plus any extra pack files or folders, compiled."""
-    from .concept_loader import load_concepts  # it reads YAML with this module's helpers
+    """The shipped zh-CN packs plus any extra pack files or folders, compiled.
+
+    ``cached``: read the engine from the user's cache folder when these packs, concepts,
+    options and msglint built it before, and keep it there when built
+    (:mod:`linter.packs.engine_cache`; the command line's choice, for its start-up)."""
+    from . import engine_cache
+    from .concept_loader import concept_files, load_concepts  # it reads YAML with our helpers
 
     paths = ([shipped_pack_dir()] if shipped else []) + list(extra_packs)
     shipped_files = pack_files([shipped_pack_dir()]) if shipped else []
-    packs = [load_pack(p, shipped=True) for p in shipped_files]
-    packs += [load_pack(p) for p in pack_files(list(extra_packs))]
-    concepts = load_concepts(paths, shipped_pack_dir() if shipped else None)
-    try:
-        engine = Engine(packs, options, concepts)
-    except PackError as exc:
-        raise with_line(exc) from None
+    extra_files = pack_files(list(extra_packs))
+    options = options or EngineOptions()
+
+    def key() -> str | None:
+        files = [(p, True) for p in shipped_files] + [(p, False) for p in extra_files]
+        return engine_cache.cache_key(files, concept_files(paths), options)
+
+    # what is built here stays: a collection would only walk it (see linter.core.heap)
+    with collector_paused():
+        before = key() if cached else None
+        if before is not None and (engine := engine_cache.read(before)) is not None:
+            return engine
+        packs = [load_pack(p, shipped=True) for p in shipped_files]
+        packs += [load_pack(p) for p in extra_files]
+        concepts = load_concepts(paths, shipped_pack_dir() if shipped else None)
+        try:
+            engine = Engine(packs, options, concepts)
+        except PackError as exc:
+            raise with_line(exc) from None
+        # kept only if no file changed while it was built from them
+        if before is not None and key() == before:
+            engine_cache.write(before, engine)
     return engine
 
 
