@@ -14,8 +14,8 @@ RUN python -m venv /opt/msglint && /opt/msglint/bin/pip install /src
 
 FROM python:3.11-slim
 # msglint keeps its caches (jieba's dictionary by character, the packs' parsed YAML, the
-# command line's built engine) in
-# $XDG_CACHE_HOME/msglint: make that one the app user owns (it has no home folder).
+# command line's built engine) in $XDG_CACHE_HOME/msglint: make that one the app user owns
+# (it has no home folder).
 ENV PATH=/opt/msglint/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
