@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 #: a threat no rule of the packs catches (words none of them lists)
-UNSEEN_THREAT = "拖着不还的话，你家门口那辆车明天还在不在就不好说了。"
+UNSEEN_THREAT = "拖着不还的话，你家那条狗每天晚上叫得挺欢的，可惜了。"
 
 MODEL_PACK = """pack: {{name: mine}}
 rules:
@@ -81,7 +81,7 @@ def test_a_model_finding_says_model_its_score_and_the_clause_that_drove_it(
     (finding,) = message["violations"]
     assert finding["rule"] == "ZH-MDL-001" and finding["evidence"] == "model"
     assert 0.7 <= finding["score"] <= 1  # ZH-MDL-001's threshold
-    assert finding["matched"] == "你家门口那辆车明天还在不在就不好说了"  # a clause, not all
+    assert finding["matched"] == "你家那条狗每天晚上叫得挺欢的"  # a clause, not all
     assert message["decision"] == "review" and code == 0  # warning: below fail-on error
 
 

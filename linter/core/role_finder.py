@@ -91,7 +91,8 @@ class RoleFinder:
         """Every hit of these templates in the message. Frames of many rules and the cue
         table ask for the same templates again and again: the answer is kept with the
         analysis (one message), keyed by the templates."""
-        if self.anchors is not None and self.anchors.isdisjoint(analysis.term_hits):
+        # keys() against a set walks the smaller side in C; a set against a dict walks the dict
+        if self.anchors is not None and analysis.term_hits.keys().isdisjoint(self.anchors):
             return []  # most finders asked about a message: none of their words is in it
         key = self._note_key
         hits = analysis.notes.get(key)
