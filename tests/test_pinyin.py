@@ -245,7 +245,9 @@ def test_no_finding_on_ordinary_or_compliant_text_comes_from_reading_letters(eng
             ):
                 wrong.append(f"{name}: {v.rules} on {v.matched!r}")
     assert not wrong, "\n".join(wrong)
-    assert respelt_in >= 2  # rmb, hmd: read, and harmless
+    # hmd (黑名单): read, and harmless. (rmb was read too until ZH-TPD-001's amounts became
+    # concept patterns that take rmb as it is written.)
+    assert respelt_in >= 1
 
 
 # ------------------------------------------------------------ every rule's trigger examples
@@ -297,6 +299,7 @@ PINYIN_RULES = [
 #: was 546,202 words and 影xiang → 影向, 想xiang → 想向, 不xiang → 不向 failed too.)
 MISREAD = {
     "ZH-TPD-018": "了jie → 了借",
+    "ZH-TPD-006": "你ge → 你个 (a word of the insults, two characters confirmed, beats 哥)",
 }
 
 
