@@ -34,6 +34,9 @@ def counted(engine: Engine, text: str, context: MessageContext) -> set[Category]
         ("下周我们去你外公家坐坐，顺便跟老人家讲讲你欠钱的事。", {THR, TPD}),
         ("再拖下去我们就去你厂里，让你工友全都看得到。", {THR, TPD}),
         ("你姐那边三天两头有人上门问你的事，她怎么受得了。", {TPD}),
+        # a telling threatened: threat as well as disclosure
+        ("你丈母娘家在哪我知道，要不要我跟她聊聊你这事？", {THR, TPD}),
+        ("钱不还就发你们亲戚群，看你过年还回不回去。", {THR, TPD}),
         # an officer told to contact the family: a disclosure
         ("材料已经交到派出所了，民警这两天会联系你爸妈。", {TPD}),
         # posting to the family group as menace
