@@ -22,8 +22,9 @@ from linter.packs.loader import build_engine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-#: a threat no rule of the packs catches (words none of them lists)
-UNSEEN_THREAT = "拖着不还的话，你家那条狗每天晚上叫得挺欢的，可惜了。"
+#: a threat no rule of the packs catches (words none of them lists), scored well over the
+#: threshold (0.95 against 0.7); a new rule or a refit may need another one
+UNSEEN_THREAT = "钱再拖着不还，你那间小卖部的卷帘门哪天坏了别找我们。"
 
 MODEL_PACK = """pack: {{name: mine}}
 rules:
@@ -81,7 +82,7 @@ def test_a_model_finding_says_model_its_score_and_the_clause_that_drove_it(
     (finding,) = message["violations"]
     assert finding["rule"] == "ZH-MDL-001" and finding["evidence"] == "model"
     assert 0.7 <= finding["score"] <= 1  # ZH-MDL-001's threshold
-    assert finding["matched"] == "你家那条狗每天晚上叫得挺欢的"  # a clause, not all
+    assert finding["matched"] == "你那间小卖部的卷帘门哪天坏了别找我们"  # a clause, not all
     assert message["decision"] == "review" and code == 0  # warning: below fail-on error
 
 
