@@ -166,3 +166,30 @@ def test_a_key_written_twice_names_its_file_line_and_field(tmp_path: Path):
         load_concepts([folder])
     assert caught.value.line == 6
     assert "concepts.家人.examples" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("exceptions", "line"),
+    [
+        ("    exceptions: {unless: [{terms: ['{家人}']}]}\n", 10),
+        ("    exceptions: {allow: ['上门{住处}']}\n", 10),
+        ("    exceptions:\n      requires:\n        terms: ['{债务话题}']\n", 12),
+    ],
+    ids=["unless", "allow", "requires"],
+)
+def test_a_concept_name_in_a_plain_term_is_an_error(tmp_path: Path, exceptions: str, line: int):
+    """{家人} in a plain term is read as a template placeholder, so the exception would hold
+    for any message with a {slot} in it and never for 家人: refused where it is written."""
+    text = GOOD_RULE.replace("    fix:", exceptions + "    fix:")
+    path = write(tmp_path, text)
+    with pytest.raises(PackError) as err:
+        build_engine([path])
+    assert str(err.value).startswith(f"{path}:{line}: ZH-DEM-001.exceptions: "), err.value
+    assert "is not read as a concept here" in str(err.value)
+
+
+def test_a_placeholder_in_a_plain_term_is_still_a_slot(tmp_path: Path):
+    text = GOOD_RULE.replace("terms: [上门]", "terms: ['尊敬的{name}，明天上门']")
+    engine = build_engine([write(tmp_path, text)])
+    found = engine.lint("尊敬的{客户姓名}，明天上门拜访。").violations
+    assert [v.rule for v in found if v.rule == "ZH-DEM-001"] == ["ZH-DEM-001"]

@@ -156,6 +156,14 @@ class _TermExpander:
     def __call__(self, terms: list[str]) -> list[str]:
         out: list[str] = []
         for term in terms:
+            if concept := self._names_concept(term):
+                raise TemplateError(
+                    f"{term!r}: {{{concept}}} is not read as a concept here but as a template "
+                    "placeholder (any {…} slot of a template would match it): allow, unless, "
+                    "requires and the terms kind take plain phrases and @term sets; write "
+                    "concepts into a concept rule's match (not-inside:)",
+                    needle=term,
+                )
             if term.startswith("@"):
                 name = term[1:]
                 if name not in self.term_sets:
@@ -165,6 +173,17 @@ class _TermExpander:
                 out.append(term)
         return out
 
+    def _names_concept(self, term: str) -> str | None:
+        """The concept a ``{name}`` in a plain term names, if any: prepare reads it as a
+        placeholder slot, which is never what a rule's author meant by a concept's name."""
+        if self.concepts is None or "{" not in term:
+            return None
+        library = self.concepts.library
+        return next((n for n in _BRACED.findall(term) if n in library), None)
+
+
+#: a ``{name}`` in a plain term (prepare reads it as a template placeholder)
+_BRACED = regex.compile(r"\{([^{}\s]+)\}")
 
 #: every kind of ``match:`` → its matcher
 _MATCHERS = {**MATCHER_BY_KIND, **CONCEPT_MATCHERS}
@@ -194,15 +213,24 @@ def compile_rule(
     cap = matcher.max_severity
     if cap is not None and severity.rank > cap.rank:
         severity = cap  # a config asking more is refused where it is read (run/config.py)
+    try:
+        allow = [normalise_term(a) for a in expand(exc.allow)]
+        unless = [ScopedFinder(PatternFinder(u, expand), u.scope) for u in exc.unless]
+        requires = PatternFinder(exc.requires, expand) if exc.requires else None
+    except TemplateError as err:
+        where = ("rules", _rule_index(spec, pack), "exceptions")
+        raise PackError(
+            pack.path, None, f"{spec.id}.exceptions", str(err), loc=where, needle=err.needle
+        ) from None
     return CompiledRule(
         spec=spec,
         pack=pack.spec.pack.name,
         pack_path=pack.path,
         severity=severity,
         matcher=matcher,
-        allow=[normalise_term(a) for a in expand(exc.allow)],
-        unless=[ScopedFinder(PatternFinder(u, expand), u.scope) for u in exc.unless],
-        requires=PatternFinder(exc.requires, expand) if exc.requires else None,
+        allow=allow,
+        unless=unless,
+        requires=requires,
     )
 
 
