@@ -97,6 +97,11 @@ def cache_key(
     return hashlib.sha256(blob).hexdigest()
 
 
+def _header(key: str) -> bytes:
+    """What a cache file begins with: the format, then its key."""
+    return _MAGIC + key.encode("ascii") + b"\n"
+
+
 def _own(path: Path) -> bool:
     """Is ``path`` this user's, and writable by no one else?"""
     getuid = getattr(os, "getuid", None)
@@ -120,7 +125,7 @@ def read(key: str) -> Engine | None:
     path = _path(key)
     if path is None or not _own(path):
         return None
-    header = _MAGIC + key.encode("ascii") + b"\n"
+    header = _header(key)
     try:
         data = path.read_bytes()
         if not data.startswith(header):
@@ -143,5 +148,4 @@ def write(key: str, engine: Engine) -> None:
         blob = pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
         return  # an engine holding something that cannot be kept: built each time
-    header = _MAGIC + key.encode("ascii") + b"\n"
-    write_cache(path, header + blob, family="engine-*.pickle", keep=ENGINE_CACHE_KEEP)
+    write_cache(path, _header(key) + blob, family="engine-*.pickle", keep=ENGINE_CACHE_KEEP)

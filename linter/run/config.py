@@ -78,6 +78,9 @@ class ContextDefault(BaseModel):
     gateway_signature: GatewaySignature | None = Field(default=None, alias="gateway-signature")
 
 
+#: the context fields a ``[[context]]`` table may set (every field but its paths)
+_CONTEXT_DEFAULT_KEYS = tuple(k for k in ContextDefault.model_fields if k != "paths")
+
 #: The widest window any deployment may send in, local time: the industry rules forbid
 #: collection contact from 22:00 to 08:00 (see rules/zh-CN/contact_time.yaml).
 LEGAL_CONTACT_HOURS = ("08:00", "22:00")
@@ -223,14 +226,9 @@ class Config(BaseModel):
         out: dict[str, Any] = {}
         for entry in self.context:
             if any(_glob(rel, g) for g in entry.paths):
-                if entry.recipient:
-                    out["recipient"] = entry.recipient
-                if entry.channel:
-                    out["channel"] = entry.channel
-                if entry.timezone:
-                    out["timezone"] = entry.timezone
-                if entry.gateway_signature:
-                    out["gateway_signature"] = entry.gateway_signature
+                for key in _CONTEXT_DEFAULT_KEYS:
+                    if value := getattr(entry, key):
+                        out[key] = value
         return out
 
 
