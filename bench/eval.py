@@ -48,6 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from linter.core.engine import Engine, LintOutcome
 from linter.core.models import (
+    CONTENT_CATEGORIES,
     Category,
     Channel,
     MessageContext,
@@ -65,15 +66,6 @@ MAIN_CATEGORIES = (
     Category.missing_identification,
 )
 COUNTED = {Severity.error, Severity.warning}
-#: what a message says, as against how or when it is sent
-CONTENT_CATEGORIES = frozenset(
-    {
-        Category.threat,
-        Category.third_party_disclosure,
-        Category.misleading_legal,
-        Category.abusive_language,
-    }
-)
 TEXT_WIDTH = 40
 #: written sets kept for measuring: no script trains or decides on them by default (a blind
 #: set stays blind until its first run is recorded and its misses are read on purpose)

@@ -128,6 +128,57 @@ def test_ignore_takes_a_selected_model_rule_out():
     assert build_engine(options=opts).lint(SIGNED).violations == []
 
 
+#: a legal claim the rules catch (ZH-LEG-004/005) that the model also scores over its
+#: threshold: the second opinion is not needed there
+CAUGHT_CLAIM = "【安信消费金融】你的案件已移交经侦大队，三日内不处理将上门拘传。"
+
+ALWAYS_PACK = """pack: {name: mine}
+rules:
+  - id: XY-MDL-001
+    name: legal-model-always
+    category: misleading_legal
+    severity: warning
+    message: {zh: 模型, en: model}
+    basis: [test]
+    match: {kind: model, category: misleading_legal, threshold: 0.6, when: always}
+    fix: {applicability: manual, description: {zh: 复核, en: review}}
+    examples:
+      trigger: [{text: "你的案件已移交经侦大队，三日内不处理将上门拘传。"}]
+      pass: [{text: "您好，您的快递已到小区驿站，请凭取件码领取。"}]
+"""
+
+
+def test_a_second_opinion_is_asked_only_where_the_rules_are_silent(tmp_path: Path):
+    pack = tmp_path / "mine.yaml"
+    pack.write_text(ALWAYS_PACK, encoding="utf-8")
+    opts = EngineOptions(select=["ALL", "ZH-MDL", "XY-MDL"])
+    fired = {v.rule for v in build_engine([pack], opts).lint(CAUGHT_CLAIM, merge=False).violations}
+    # the same weights and threshold: `when: always` speaks beside the rules, the shipped
+    # rule (`when: rules-silent`, the default) stays silent where a rule found the claim
+    assert "XY-MDL-001" in fired and "ZH-MDL-003" not in fired
+    assert any(r.startswith("ZH-LEG") for r in fired)
+    # where no rule finds anything the message says, it speaks
+    outcome = build_engine(options=opts).lint(SIGNED, merge=False)
+    assert [v.rule for v in outcome.violations] == ["ZH-MDL-001"]
+
+
+def test_a_trial_rules_info_does_not_silence_the_second_opinion(tmp_path: Path):
+    """Only a finding at warning or above answers for the rules; advice at info does not."""
+    opts = EngineOptions(
+        select=["ALL", "ZH-MDL"],
+        severity={
+            "ZH-LEG-004": Severity.info,
+            "ZH-LEG-005": Severity.info,
+            "ZH-THR-002": Severity.info,
+            "ZH-THR-101": Severity.info,
+            "ZH-THR-113": Severity.info,
+        },
+    )
+    outcome = build_engine(options=opts).lint(CAUGHT_CLAIM, merge=False)
+    assert all(v.severity == Severity.info for v in outcome.violations if v.rule[3:6] != "MDL")
+    assert "ZH-MDL-003" in {v.rule for v in outcome.violations}
+
+
 def test_scoring_needs_neither_scikit_learn_nor_numpy():
     code = (
         "import sys\n"

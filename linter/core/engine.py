@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import regex
@@ -29,6 +29,7 @@ from .frames import CONCEPT_MATCHERS, ConceptSetup
 from .matchers import MATCHER_BY_KIND, Matcher, PackRegex, PatternFinder, normalise_term
 from .merge_findings import merge_findings
 from .models import (
+    CONTENT_CATEGORIES,
     Applicability,
     Decision,
     Fix,
@@ -131,6 +132,11 @@ class CompiledRule:
                 continue
             kept.append(span)
         return kept
+
+
+def _says_something(v: Violation) -> bool:
+    """A finding that makes a second opinion unneeded: what the message says, counted."""
+    return v.category in CONTENT_CATEGORIES and v.severity.rank >= Severity.warning.rank
 
 
 def _inside(span: Span, outer: list[Span]) -> bool:
@@ -491,42 +497,54 @@ class Engine:
         """:meth:`find`, sharing segmented jieba blocks in ``segments``."""
         context = self._with_defaults(context)
         analysis = analyse(text, context, self.tokenizer, self.index, self.speller, segments)
-        prepared = analysis.prepared
-        lang = self.options.lang
         out: list[Violation] = []
         # only the rules that apply here and that something in the message may trigger
+        second_opinions: list[CompiledRule] = []
         for rule in self._plan(context).triggered(analysis.term_hits):
-            for span in rule.spans_where_applied(analysis):
-                start, end = prepared.to_original(*span)
-                spec = rule.spec
-                evidence = rule.matcher.evidence(analysis, span)
-                source, score = rule.matcher.model_evidence(analysis, span) or (None, None)
-                out.append(
-                    Violation(
-                        rule=spec.id,
-                        category=spec.category,
-                        severity=rule.severity,
-                        message=spec.message.zh if lang == "zh" else spec.message.en,
-                        basis=list(spec.basis),
-                        start=start,
-                        end=end,
-                        matched=text[start:end],
-                        evidence=source,
-                        score=score,
-                        fix=build_fix(
-                            spec.fix,
-                            prepared.text[span[0] : span[1]],
-                            context,
-                            lang,
-                            text,
-                            (start, end),
-                        ),
-                        roles=evidence.roles if evidence is not None else None,
-                        context=evidence.context if evidence is not None else None,
-                    )
-                )
+            if rule.matcher.second_opinion_only:
+                second_opinions.append(rule)
+            else:
+                out.extend(self._violations(rule, analysis, text, context))
+        # a second opinion is asked only where the rules found nothing a message says
+        if second_opinions and not any(_says_something(v) for v in out):
+            for rule in second_opinions:
+                out.extend(self._violations(rule, analysis, text, context))
         out.sort(key=lambda v: (v.start, v.end, v.rule))
         return out
+
+    def _violations(
+        self, rule: CompiledRule, analysis: Analysis, text: str, context: MessageContext
+    ) -> Iterator[Violation]:
+        """One rule's violations in an analysed message (spans on the original text)."""
+        prepared = analysis.prepared
+        lang = self.options.lang
+        spec = rule.spec
+        for span in rule.spans_where_applied(analysis):
+            start, end = prepared.to_original(*span)
+            evidence = rule.matcher.evidence(analysis, span)
+            source, score = rule.matcher.model_evidence(analysis, span) or (None, None)
+            yield Violation(
+                rule=spec.id,
+                category=spec.category,
+                severity=rule.severity,
+                message=spec.message.zh if lang == "zh" else spec.message.en,
+                basis=list(spec.basis),
+                start=start,
+                end=end,
+                matched=text[start:end],
+                evidence=source,
+                score=score,
+                fix=build_fix(
+                    spec.fix,
+                    prepared.text[span[0] : span[1]],
+                    context,
+                    lang,
+                    text,
+                    (start, end),
+                ),
+                roles=evidence.roles if evidence is not None else None,
+                context=evidence.context if evidence is not None else None,
+            )
 
     def lint(
         self, text: str, context: MessageContext | None = None, *, merge: bool = True

@@ -159,6 +159,9 @@ class Matcher(Protocol):
     #: it decides negation, hedging and quotation itself (the concept kinds' context table):
     #: the engine's own cue checks do not run on its spans
     decides_context: bool
+    #: it is asked only where no other rule found what the message says (a model's second
+    #: opinion, ``when: rules-silent``)
+    second_opinion_only: bool
 
     def find(self, analysis: Analysis) -> list[Span]:
         """Candidate spans in the prepared text, before exceptions."""
@@ -211,6 +214,7 @@ class _Kind:
     outermost_only = True
     sees_signature = False
     decides_context = False
+    second_opinion_only = False
 
     def evidence(self, analysis: Analysis, span: Span) -> Any:
         return None

@@ -45,11 +45,13 @@ class ModelMatcher:
     def __init__(self, spec: ModelMatch, expand: Callable[[list[str]], list[str]]) -> None:
         self.category = spec.category.value
         self.threshold = spec.threshold
+        #: asked only where no rule found anything a message says (see ``ModelMatch.when``)
+        self.second_opinion_only = spec.when == "rules-silent"
 
     @property
     def model(self) -> TextModel:
-        """The shipped weights, read on first use (once per process): model rules are
-        opt-in, and an engine none of whose selected rules is one never reads them."""
+        """The shipped weights, read on first use (once per process): an engine none of
+        whose selected rules is a model rule never reads them."""
         return shipped_model()
 
     def finders(self) -> Iterable[PatternFinder]:

@@ -33,6 +33,18 @@ class Category(StrEnum):
     contact_time = "contact_time"
 
 
+#: what a message says, as against who sends it and when (the learned model's categories,
+#: and the ones whose findings make a second opinion unneeded)
+CONTENT_CATEGORIES = frozenset(
+    {
+        Category.threat,
+        Category.third_party_disclosure,
+        Category.misleading_legal,
+        Category.abusive_language,
+    }
+)
+
+
 class Recipient(StrEnum):
     debtor = "debtor"
     guarantor = "guarantor"

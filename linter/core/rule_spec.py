@@ -159,11 +159,16 @@ class ModelMatch(_Strict):
     """The learned second opinion: the shipped model's score for ``category`` reaches
     ``threshold`` (see :mod:`linter.core.text_model`). Its span is the clause that scores
     highest. A model can send a message to review, never block it alone: its rule's
-    severity is at most ``warning``."""
+    severity is at most ``warning``. By default it speaks only where the rules are silent
+    (``when``)."""
 
     kind: Literal["model"]
     category: Category
     threshold: float = Field(gt=0, lt=1)
+    #: ``rules-silent``: a second opinion, asked only when no other rule has found what a
+    #: message says (a threat, a disclosure, a legal claim, abuse) at ``warning`` or above;
+    #: ``always``: on every message, beside the rules
+    when: Literal["rules-silent", "always"] = "rules-silent"
 
 
 Match = Annotated[
