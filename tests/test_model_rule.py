@@ -14,7 +14,7 @@ import pytest
 from linter.cli.main import main
 from linter.core import engine_version as versions
 from linter.core.matchers import normalise_term
-from linter.core.models import Severity
+from linter.core.models import Channel, MessageContext, Severity
 from linter.core.options import EngineOptions
 from linter.core.text_model import shipped_model
 from linter.packs.loader import build_engine
@@ -177,6 +177,25 @@ def test_a_trial_rules_info_does_not_silence_the_second_opinion(tmp_path: Path):
     outcome = build_engine(options=opts).lint(CAUGHT_CLAIM, merge=False)
     assert all(v.severity == Severity.info for v in outcome.violations if v.rule[3:6] != "MDL")
     assert "ZH-MDL-003" in {v.rule for v in outcome.violations}
+
+
+#: plain or lawful collection talk with no signature, as an IM line or a call script says it:
+#: the model scores these as threats or disclosures (it learnt "unsigned + a debt" from sets
+#: whose unsigned messages are mostly violations), one reason it stays opt-in. A strict xfail:
+#: it fails loudly the day a refit gets them right, so the note here can go.
+UNSIGNED_LAWFUL = [
+    "你的借款逾期了，请尽快还款。",
+    "你的借款逾期了，如仍不还款，我司将依法采取法律措施。",
+    "您留的紧急联系人我们不会告知欠款情况，请放心。",
+]
+
+
+@pytest.mark.xfail(strict=True, reason="the model flags unsigned lawful collection talk")
+@pytest.mark.parametrize("text", UNSIGNED_LAWFUL)
+def test_unsigned_lawful_talk_gets_no_second_opinion(text: str):
+    engine = build_engine(options=EngineOptions(select=["ALL", "ZH-MDL"]))
+    outcome = engine.lint(text, MessageContext(channel=Channel.im))
+    assert [v.rule for v in outcome.violations] == []
 
 
 def test_scoring_needs_neither_scikit_learn_nor_numpy():
