@@ -125,6 +125,19 @@ def test_exclusions_and_gap_entries(engine) -> None:
     assert hits(engine, "再不还钱，让你老婆都知道") == ["让你老婆都知道"]
 
 
+def test_a_gap_entry_reaches_through_a_concept_that_names_its_concept(tmp_path: Path) -> None:
+    """{威胁} = [{上门}]: 上门's 让…知道 is one of 威胁's entries too (it used to be dropped:
+    only the words of a named concept came along, never its A…B entries)."""
+    concepts = CONCEPTS.replace(
+        "  提醒:",
+        "  威胁:\n    label: {zh: 威胁}\n    terms: ['{上门}']\n    examples: [我们上门]\n  提醒:",
+    )
+    frame = FRAME.replace("act: '{上门}'", "act: '{威胁}'")
+    engine = build_engine([pack_dir(tmp_path, frame, concepts=concepts)], shipped=False)
+    assert hits(engine, "再不还钱，让你老婆都知道") == ["让你老婆都知道"]
+    assert hits(engine, "再不还钱，明天我们就去你家。") == ["去你家"]
+
+
 def test_context_requirement_and_explained_finding(tmp_path: Path) -> None:
     match = FRAME[:-1] + ", context: {modality: [certain, imminent]}}"
     engine = build_engine([pack_dir(tmp_path, match)], shipped=False)

@@ -155,6 +155,14 @@ class Concept:
     gaps: tuple[str, ...] = ()
 
 
+def _one_concept(template: str) -> str | None:
+    """``{name}`` → name, for a template that is one concept and nothing else."""
+    name = template.strip()
+    if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
+        return name[1:-1].strip()
+    return None
+
+
 def split_alternatives(entry: str) -> list[str]:
     """``A | B`` → [A, B]; a ``|`` inside ``{…}`` does not split."""
     parts, depth, current = [], 0, ""
@@ -220,6 +228,11 @@ class ConceptLibrary:
                         gaps.append(alternative)
                     else:
                         parts.append(self.node(alternative))
+                        # a whole entry naming one concept brings that concept's A…B
+                        # entries too: its words alone would leave them silently unmatched
+                        named = _one_concept(alternative)
+                        if named is not None:
+                            gaps.extend(self.get(named).gaps)
             except TemplateError as exc:
                 raise Where(
                     concept.where.path, concept.where.line, f"{concept.name}.terms[{i}]"
@@ -297,17 +310,14 @@ class ConceptLibrary:
 
     def patterns_of(self, template: str) -> list[str]:
         """The regexes of a template that is one ``{concept}`` with patterns, else none."""
-        name = template.strip()
-        if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
-            return list(self.get(name[1:-1].strip()).spec.patterns)
-        return []
+        name = _one_concept(template)
+        return list(self.get(name).spec.patterns) if name is not None else []
 
     def gaps_of(self, template: str) -> list[str]:
-        """The ``A…B`` entries of a template that is one ``{concept}``, else none."""
-        name = template.strip()
-        if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
-            return list(self.get(name[1:-1].strip()).gaps)
-        return []
+        """The ``A…B`` entries of a template that is one ``{concept}`` (with those of the
+        concepts its own whole entries name), else none."""
+        name = _one_concept(template)
+        return list(self.get(name).gaps) if name is not None else []
 
     def exclusions_of(self, template: str) -> tuple[str, ...]:
         """The exclusions of every concept a template names."""
