@@ -155,7 +155,7 @@ class Concept:
     gaps: tuple[str, ...] = ()
 
 
-def _one_concept(template: str) -> str | None:
+def one_concept(template: str) -> str | None:
     """``{name}`` → name, for a template that is one concept and nothing else."""
     name = template.strip()
     if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
@@ -230,7 +230,7 @@ class ConceptLibrary:
                         parts.append(self.node(alternative))
                         # a whole entry naming one concept brings that concept's A…B
                         # entries too: its words alone would leave them silently unmatched
-                        named = _one_concept(alternative)
+                        named = one_concept(alternative)
                         if named is not None:
                             gaps.extend(self.get(named).gaps)
             except TemplateError as exc:
@@ -242,7 +242,7 @@ class ConceptLibrary:
         if not node and not gaps and not concept.spec.patterns:
             raise concept.where.error(f"concept {concept.name!r} has no terms and no patterns")
         concept.node = node
-        concept.gaps = tuple(gaps)
+        concept.gaps = tuple(dict.fromkeys(gaps))  # one entry named twice is walked once
         concept.exclusions = tuple(prepare(x).text for x in concept.spec.exclusions)
 
     def __contains__(self, name: str) -> bool:
@@ -310,13 +310,13 @@ class ConceptLibrary:
 
     def patterns_of(self, template: str) -> list[str]:
         """The regexes of a template that is one ``{concept}`` with patterns, else none."""
-        name = _one_concept(template)
+        name = one_concept(template)
         return list(self.get(name).spec.patterns) if name is not None else []
 
     def gaps_of(self, template: str) -> list[str]:
         """The ``A…B`` entries of a template that is one ``{concept}`` (with those of the
         concepts its own whole entries name), else none."""
-        name = _one_concept(template)
+        name = one_concept(template)
         return list(self.get(name).gaps) if name is not None else []
 
     def exclusions_of(self, template: str) -> tuple[str, ...]:

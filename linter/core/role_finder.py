@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import regex
 
 from .analysis import Analysis, Span
-from .concepts import GAP, ConceptLibrary, TemplateError, split_alternatives
+from .concepts import GAP, ConceptLibrary, TemplateError, one_concept, split_alternatives
 from .cues import CLAUSE_BREAK, allowed_by_phrase
 from .templates import Choice, need, sequence_spans, spans, strings
 
@@ -55,10 +55,12 @@ class RoleFinder:
                     raise TemplateError(f"{template!r}: both sides of {GAP} need words")
                 self._gaps.append((a, b, template))
             else:
+                name = one_concept(template)
                 regexes = library.patterns_of(template)
-                if regexes:  # a concept with patterns stands alone: its words and its regexes
+                # a concept with patterns stands alone: its words and its regexes
+                if name is not None and regexes:
                     compiled += [(regex.compile(p, regex.V1), template) for p in regexes]
-                    node = library.get(template.strip()[1:-1].strip()).node
+                    node = library.get(name).node
                     assert node is not None
                 else:
                     node = library.node(template)
