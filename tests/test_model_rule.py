@@ -162,7 +162,7 @@ def test_a_second_opinion_is_asked_only_where_the_rules_are_silent(tmp_path: Pat
     assert [v.rule for v in outcome.violations] == ["ZH-MDL-001"]
 
 
-def test_a_trial_rules_info_does_not_silence_the_second_opinion(tmp_path: Path):
+def test_a_trial_rules_info_does_not_silence_the_second_opinion():
     """Only a finding at warning or above answers for the rules; advice at info does not."""
     opts = EngineOptions(
         select=["ALL", "ZH-MDL"],
@@ -175,7 +175,8 @@ def test_a_trial_rules_info_does_not_silence_the_second_opinion(tmp_path: Path):
         },
     )
     outcome = build_engine(options=opts).lint(CAUGHT_CLAIM, merge=False)
-    assert all(v.severity == Severity.info for v in outcome.violations if v.rule[3:6] != "MDL")
+    rules_own = [v for v in outcome.violations if not v.rule.startswith("ZH-MDL")]
+    assert rules_own and all(v.severity == Severity.info for v in rules_own)
     assert "ZH-MDL-003" in {v.rule for v in outcome.violations}
 
 
@@ -190,11 +191,16 @@ UNSIGNED_LAWFUL = [
 ]
 
 
+@pytest.fixture(scope="module")
+def with_model():
+    """The shipped packs with the model's second opinion selected, built once."""
+    return build_engine(options=EngineOptions(select=["ALL", "ZH-MDL"]))
+
+
 @pytest.mark.xfail(strict=True, reason="the model flags unsigned lawful collection talk")
 @pytest.mark.parametrize("text", UNSIGNED_LAWFUL)
-def test_unsigned_lawful_talk_gets_no_second_opinion(text: str):
-    engine = build_engine(options=EngineOptions(select=["ALL", "ZH-MDL"]))
-    outcome = engine.lint(text, MessageContext(channel=Channel.im))
+def test_unsigned_lawful_talk_gets_no_second_opinion(with_model, text: str):
+    outcome = with_model.lint(text, MessageContext(channel=Channel.im))
     assert [v.rule for v in outcome.violations] == []
 
 
