@@ -138,6 +138,17 @@ def test_a_gap_entry_reaches_through_a_concept_that_names_its_concept(tmp_path: 
     assert hits(engine, "再不还钱，明天我们就去你家。") == ["去你家"]
 
 
+def test_a_gap_concept_joined_into_a_longer_template_is_a_load_error(tmp_path: Path) -> None:
+    """{上门} has 让…知道: inside 我们{上门} only its words could match, so the A…B entry
+    would be dropped without a word; the pack is refused, naming file, line and field."""
+    match = FRAME.replace("act: '{上门}'", "act: '我们{上门}'")
+    with pytest.raises(PackError) as err:
+        build_engine([pack_dir(tmp_path, match)], shipped=False)
+    msg = str(err.value)
+    assert "frames.yaml:10: XY-THR-101.match" in msg
+    assert "{上门} has A…B entries" in msg
+
+
 def test_context_requirement_and_explained_finding(tmp_path: Path) -> None:
     match = FRAME[:-1] + ", context: {modality: [certain, imminent]}}"
     engine = build_engine([pack_dir(tmp_path, match)], shipped=False)

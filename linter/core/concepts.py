@@ -305,8 +305,22 @@ class ConceptLibrary:
             else:
                 parts.append([prepare_text(ch), False])
                 i += 1
+        if one_concept(text) is None:
+            self._refuse_joined_gaps(text)
         # a character that prepares to nothing stands for nothing (as in the joined term)
         return [(p, o) for p, o in parts if p != ""]
+
+    def _refuse_joined_gaps(self, template: str) -> None:
+        """A concept with ``A…B`` entries joined into a longer template would match only its
+        words there, its ``A…B`` entries dropped without a word: refuse it instead."""
+        for name in regex.findall(r"\{([^{}]+)\}", template):
+            if self.get(name.strip()).gaps:
+                raise TemplateError(
+                    f"{template!r}: {{{name.strip()}}} has A{GAP}B entries, which cannot be "
+                    "joined into a longer template (only its words would match there); name "
+                    "it alone, or join a concept of its words only",
+                    f"{{{name.strip()}}}",
+                )
 
     def patterns_of(self, template: str) -> list[str]:
         """The regexes of a template that is one ``{concept}`` with patterns, else none."""
