@@ -16,15 +16,17 @@ from linter.core import engine_version as versions
 from linter.core.matchers import normalise_term
 from linter.core.models import Channel, MessageContext, Severity
 from linter.core.options import EngineOptions
-from linter.core.text_model import shipped_model
+from linter.core.prepare import prepare_text
+from linter.core.text_model import features, shipped_model
 from linter.packs.loader import build_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 #: a threat no rule of the packs catches (words none of them lists), scored well over the
-#: threshold (0.95 against 0.7); a new rule or a refit may need another one
-UNSEEN_THREAT = "钱再拖着不还，你那间小卖部的卷帘门哪天坏了别找我们。"
+#: threshold (0.94 against 0.7) and under every other head's; a new rule or a refit may need
+#: another one (the refit that cut signatures out scored the last one 0.66 as a disclosure)
+UNSEEN_THREAT = "这钱再不给，你那小卖部的卷帘门哪天打不开了别找我。"
 
 MODEL_PACK = """pack: {{name: mine}}
 rules:
@@ -82,7 +84,7 @@ def test_a_model_finding_says_model_its_score_and_the_clause_that_drove_it(
     (finding,) = message["violations"]
     assert finding["rule"] == "ZH-MDL-001" and finding["evidence"] == "model"
     assert 0.7 <= finding["score"] <= 1  # ZH-MDL-001's threshold
-    assert finding["matched"] == "你那间小卖部的卷帘门哪天坏了别找我们"  # a clause, not all
+    assert finding["matched"] == "你那小卖部的卷帘门哪天打不开了别找我"  # a clause, not all
     assert message["decision"] == "review" and code == 0  # warning: below fail-on error
 
 
@@ -180,14 +182,16 @@ def test_a_trial_rules_info_does_not_silence_the_second_opinion():
     assert "ZH-MDL-003" in {v.rule for v in outcome.violations}
 
 
-#: plain or lawful collection talk with no signature, as an IM line or a call script says it:
-#: the model scores these as threats or disclosures (it learnt "unsigned + a debt" from sets
-#: whose unsigned messages are mostly violations), one reason it stays opt-in. A strict xfail:
-#: it fails loudly the day a refit gets them right, so the note here can go.
+#: plain or lawful collection talk with no signature, as an IM line or a call script says it.
+#: The model once scored these as threats or disclosures: it had learnt "unsigned, or 你, means
+#: a violation" from written sets whose unsigned messages are mostly violations and whose
+#: compliant ones mostly say 您. It now reads the words only (``content_view``).
 UNSIGNED_LAWFUL = [
     "你的借款逾期了，请尽快还款。",
     "你的借款逾期了，如仍不还款，我司将依法采取法律措施。",
     "您留的紧急联系人我们不会告知欠款情况，请放心。",
+    "你这个月的账单还没还，今天能处理吗？",
+    "你要是实在困难，可以申请分期，我帮你报一下",
 ]
 
 
@@ -197,11 +201,19 @@ def with_model():
     return build_engine(options=EngineOptions(select=["ALL", "ZH-MDL"]))
 
 
-@pytest.mark.xfail(strict=True, reason="the model flags unsigned lawful collection talk")
 @pytest.mark.parametrize("text", UNSIGNED_LAWFUL)
 def test_unsigned_lawful_talk_gets_no_second_opinion(with_model, text: str):
     outcome = with_model.lint(text, MessageContext(channel=Channel.im))
     assert [v.rule for v in outcome.violations] == []
+
+
+def test_the_model_reads_words_not_signatures_or_manners():
+    """A 【signature】 and the polite 您 change no feature: who signs is identification's
+    business, and politeness is not compliance."""
+    plain = features(prepare_text("你的借款已逾期，请尽快还款。"))
+    assert features(prepare_text("【安信消费金融】您的借款已逾期，请尽快还款。")) == plain
+    assert features(prepare_text("您的借款已逾期，请尽快还款。【安信消费金融】")) == plain
+    assert not any("安信" in f for f in features(prepare_text("【安信】你好")))
 
 
 def test_scoring_needs_neither_scikit_learn_nor_numpy():

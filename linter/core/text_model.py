@@ -4,6 +4,11 @@ The rules say exactly what they catch; a model trained on the labelled messages 
 phrasings nobody wrote a rule for. It reads the **prepared** text (simplified, half width,
 lower case, placeholders as one slot character), so it sees what the rules see.
 
+It reads the message's words, not its manners (:func:`content_view`): the 【signatures】 are
+cut out and 您/妳 read as 你. Who signs is the identification rules' business, and the written
+sets, whose unsigned messages are mostly violations and whose compliant ones mostly say 您,
+had taught it "unsigned, or 你, means a violation": it flagged plain IM reminders.
+
 Features are binary: every character n-gram, 1 to 3 characters long unless the weights
 file says otherwise (``c:`` + the characters); every jieba word of two or more characters
 (``w:`` + the word), cut by jieba's own dictionary with no pack's user words, so that a pack
@@ -30,10 +35,11 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .cues import CLAUSE_BREAK
+from .signatures import signatures
 from .tokens import Tokenizer
 
 #: what the featuriser does; a weights file made for another version does not load
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 #: the character n-grams a model reads unless its weights file says otherwise
 NGRAMS: tuple[int, ...] = (1, 2, 3)
 #: the weights that ship with msglint (a package resource beside this module)
@@ -48,6 +54,7 @@ def features(
 ) -> set[str]:
     """The binary features of a prepared text: character 1-3-grams, jieba words, and who it
     goes to when that is not the debtor (any debt detail told to a third party discloses)."""
+    text = content_view(text)
     chars = "".join(text.split())  # spacing carries nothing a sender means
     out: set[str] = set()
     for n in ngrams:
@@ -57,6 +64,18 @@ def features(
     if recipient != "debtor":
         out.add("r:" + recipient)
     return out
+
+
+#: the polite and the written-for-a-woman "you" read as the plain one
+_PLAIN_YOU = str.maketrans({"您": "你", "妳": "你"})
+
+
+def content_view(text: str) -> str:
+    """What the model reads of a prepared text: its 【signatures】 cut out (they stand only at
+    the start or the end) and 您/妳 read as 你."""
+    for (start, end), _ in sorted(signatures(text), reverse=True):
+        text = text[:start] + text[end:]
+    return text.translate(_PLAIN_YOU)
 
 
 class Head(BaseModel):
