@@ -9,7 +9,9 @@ Training data, gathered in a fixed order (the weights are the same bytes on ever
 - the written sets (default: every ``tests/data/*_messages.yaml``): a message's labels are
   its categories, every other category is a negative;
 - the pack examples of ``rules/zh-CN`` (not of ``kind: model`` rules): a trigger example is a
-  positive of its rule's category, a pass example a negative of that category only;
+  positive of its rule's category, a pass example a negative of that category only; and a
+  trigger example with its rule's own fix applied (what msglint recommends writing instead)
+  is a negative of that category, so that the second opinion never flags msglint's advice;
 - real messages (default: ``tests/data/real/dev``; a path with a ``test`` folder in it is
   refused, so nothing is ever fit on the test half);
 - ordinary SMS as negatives of every category (default: ``tests/data/benign_probe.jsonl``).
@@ -122,6 +124,31 @@ def pack_examples(pack_dir: Path) -> list[Example]:
         pack = load_pack(path)
         for rule in pack.spec.rules:
             out.extend(_rule_examples(rule, str(path)))
+    return out
+
+
+def fixed_examples(pack_dir: Path) -> list[Example]:
+    """Each trigger example with its rule's replacement applied, as a negative of the rule's
+    category (the rules find the example; the fix is what the rule says to write instead)."""
+    from linter.core.edits import apply_fixes
+    from linter.core.options import EngineOptions
+    from linter.packs.loader import build_engine
+
+    engine = build_engine([pack_dir], EngineOptions(ignore=["ZH-MDL"]), shipped=False)
+    out: list[Example] = []
+    for rule in engine.rules:
+        cat = rule.spec.category.value
+        if cat not in {c.value for c in HEADS}:
+            continue
+        for e in rule.spec.examples.trigger:
+            own = [
+                v
+                for v in engine.lint(e.text, e.context, merge=False).violations
+                if v.rule == rule.spec.id and v.fix is not None and v.fix.replacement is not None
+            ]
+            if own:
+                fixed = apply_fixes(e.text, own[:1])
+                out.append(Example(fixed, e.context.recipient.value, {cat: 0}, rule.pack_path))
     return out
 
 
@@ -253,6 +280,7 @@ def gather(
         examples.extend(labelled_yaml(path, by_source=False))
     if pack_dir is not None:
         examples.extend(pack_examples(pack_dir))
+        examples.extend(fixed_examples(pack_dir))
     examples.extend(real_messages(real))
     examples.extend(benign_messages(benign))
     return merged(examples)

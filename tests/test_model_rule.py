@@ -112,9 +112,52 @@ def test_a_model_never_blocks_alone_whatever_the_config_says(
 SIGNED = "【安信消费金融】" + UNSEEN_THREAT  # signed: only the threat is left to find
 
 
-@pytest.mark.parametrize("select", [["ALL"], ["threat"], ["ZH"], ["ZH-MD"]])
-def test_the_model_rules_are_opt_in_all_or_a_category_never_picks_them(select: list[str]):
-    assert build_engine(options=EngineOptions(select=select)).lint(SIGNED).violations == []
+@pytest.mark.parametrize("select", [["ALL"], ["threat"], ["ZH"]])
+def test_the_model_rules_run_by_default_and_ignore_takes_them_out(select: list[str]):
+    outcome = build_engine(options=EngineOptions(select=select)).lint(SIGNED)
+    assert [v.rule for v in outcome.violations] == ["ZH-MDL-001"]
+    opts = EngineOptions(select=select, ignore=["ZH-MDL"])
+    assert build_engine(options=opts).lint(SIGNED).violations == []
+
+
+#: a model rule that would speak on anything (threshold 0.001: a plain reminder scores 0.007),
+#: asked where the rules are silent
+EAGER_PACK = """pack: {name: mine}
+rules:
+  - id: XY-MDL-009
+    name: eager-model
+    category: threat
+    severity: warning
+    message: {zh: 模型, en: model}
+    basis: [test]
+    match: {kind: model, category: threat, threshold: 0.001}
+    fix: {applicability: manual, description: {zh: 复核, en: review}}
+    examples:
+      trigger: [{text: "【安信消费金融】您的账单已出，请按时还款。"}]
+      pass: [{text: "【安信消费金融】您"}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("【安信消费金融】您的账单已出，请按时还款。", True),  # no rule read anything here
+        # a rule found 上门 / 联系你家人 and let them go, negated: the model does not overrule it
+        ("【安信消费金融】我们不会上门，也不会联系你的家人。", False),
+        # a threat quoted to warn about it: the rules let it go as a mention
+        ("【安信消费金融】如有人以“不还钱就找你家人”威胁您，请报警。", False),
+        ("【安信消费金融】您", False),  # one word: too little to score
+    ],
+)
+def test_the_second_opinion_leaves_alone_what_the_rules_weighed(
+    tmp_path: Path, text: str, asked: bool
+):
+    pack = tmp_path / "mine.yaml"
+    pack.write_text(EAGER_PACK, encoding="utf-8")
+    engine = build_engine([pack], EngineOptions(ignore=["ZH-MDL"]))
+    fired = {v.rule for v in engine.lint(text, merge=False).violations}
+    assert not fired - {"XY-MDL-009"}  # the rules themselves find nothing here
+    assert ("XY-MDL-009" in fired) == asked
 
 
 @pytest.mark.parametrize("select", [["ALL", "ZH-MDL"], ["ZH-MDL-001"], ["second-opinion-threat"]])

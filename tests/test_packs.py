@@ -189,8 +189,9 @@ _QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
 @pytest.mark.parametrize("rule_id", [rule.id for _, rule in RULES])
 def test_advice_recommends_nothing_the_packs_flag(engine: Engine, rule_id: str):
     """Every sample a fix recommends (its replacement, the wording its advice quotes) passes
-    the packs in a signed message to the debtor. A quote the rule itself flags is the word
-    the advice says to delete (删除“老赖”), not a sample."""
+    the packs in a signed message to the debtor. A quote the packs flag under the rule's own
+    category (the rule itself, or the model's head for it) is the word the advice says to
+    delete (删除“老赖”, 不要写“已起诉”), not a sample."""
     rule = engine.rule(rule_id)
     assert rule is not None
     fix = rule.spec.fix
@@ -201,9 +202,8 @@ def test_advice_recommends_nothing_the_packs_flag(engine: Engine, rule_id: str):
         sample = sample.replace("{organization}", "XX消费金融")
         text = sample + "请按时还款。" if sample.startswith("【") else "【XX消费金融】" + sample
         flagged = [v for v in engine.lint(text, DEBTOR).violations if v.severity != Severity.info]
-        if any(v.rule == rule_id for v in flagged) and sample in _QUOTED.findall(
-            fix.description.zh
-        ):
+        own = [v for v in flagged if v.rule == rule_id or v.category == rule.spec.category]
+        if own and sample in _QUOTED.findall(fix.description.zh):
             continue
         assert not flagged, (sample, [(v.rule, v.matched) for v in flagged])
 

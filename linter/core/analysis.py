@@ -78,6 +78,9 @@ class Analysis:
     segments: dict[str, list[str]] = field(default_factory=dict)
     #: what a matcher found out about its own spans, kept for the finding (frame evidence)
     notes: dict[object, object] = field(default_factory=dict)
+    #: spans a rule found and then let go because of what surrounds them (negated, hedged,
+    #: quoted or warned about, an exception phrase): the rules read those words and decided
+    cleared: list[Span] = field(default_factory=list)
     _aligned: dict[str, list[Span]] = field(default_factory=dict)
 
     @property

@@ -96,6 +96,7 @@ class CompiledRule:
         for u in self.unless:
             found = u.finder.find(analysis)
             if found and u.scope == "message":
+                analysis.cleared.extend(spans)
                 return []
             if found:
                 near.append((u.scope, found))
@@ -109,20 +110,25 @@ class CompiledRule:
         def cued(span: Span, cues: tuple[str, ...]) -> bool:
             return cue_before(text, span, cues) or (cues_inside and cue_inside(text, span, cues))
 
+        def let_go(span: Span) -> bool:
+            """Words found and then let go for what surrounds them."""
+            return (
+                (cue_checks and exc.negation and cued(span, NEGATION_CUES))
+                or (cue_checks and exc.hedging and cued(span, HEDGE_CUES))
+                or bool(self.allow and allowed_by_phrase(text, span, self.allow))
+                or (cue_checks and exc.mention and quoted_mention(text, span))
+            )
+
         kept = []
         for span in spans:
             if any(overlaps_any(scope_region(text, span, sc), found) for sc, found in near):
+                analysis.cleared.append(span)
                 continue
             if span[0] == span[1]:
                 kept.append(span)  # an absence or a send time: nothing to negate
                 continue
-            if cue_checks and exc.negation and cued(span, NEGATION_CUES):
-                continue
-            if cue_checks and exc.hedging and cued(span, HEDGE_CUES):
-                continue
-            if self.allow and allowed_by_phrase(text, span, self.allow):
-                continue
-            if cue_checks and exc.mention and quoted_mention(text, span):
+            if let_go(span):
+                analysis.cleared.append(span)
                 continue
             if (
                 not exc.in_signature
@@ -500,13 +506,20 @@ class Engine:
         out: list[Violation] = []
         # only the rules that apply here and that something in the message may trigger
         second_opinions: list[CompiledRule] = []
+        #: a content rule read words here and let them go (negated, quoted, warned about)
+        weighed = False
         for rule in self._plan(context).triggered(analysis.term_hits):
             if rule.matcher.second_opinion_only:
                 second_opinions.append(rule)
-            else:
-                out.extend(self._violations(rule, analysis, text, context))
-        # a second opinion is asked only where the rules found nothing a message says
-        if second_opinions and not any(_says_something(v) for v in out):
+                continue
+            before = len(analysis.cleared)
+            out.extend(self._violations(rule, analysis, text, context))
+            weighed = weighed or (
+                rule.spec.category in CONTENT_CATEGORIES and len(analysis.cleared) > before
+            )
+        # a second opinion is asked only where the rules found nothing a message says, and
+        # did not weigh words of it and let them go: a model reads no negation or quotation
+        if second_opinions and not weighed and not any(_says_something(v) for v in out):
             for rule in second_opinions:
                 out.extend(self._violations(rule, analysis, text, context))
         out.sort(key=lambda v: (v.start, v.end, v.rule))

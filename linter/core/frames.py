@@ -115,11 +115,15 @@ class _ConceptKind(_Kind):
                 any(_overlap(self._region(analysis, span, sc), h.span) for h in hits)
                 for hits, sc in found_in
             )
-            if ok and not any(
+            if not ok:
+                continue
+            if any(
                 any(_overlap(self._region(analysis, span, sc), h.span) for h in hits)
                 for hits, sc in found_out
             ):
-                kept.append(span)
+                analysis.cleared.append(span)  # inside what the rule says to leave alone
+                continue
+            kept.append(span)
         return kept
 
     def reach(self) -> Reach:
@@ -225,6 +229,7 @@ class FrameMatcher(_ConceptKind):
                 continue
             settings = table.attributes_of(analysis, act.span)
             if any(settings[a].value not in ok for a, ok in self.needs.items()):
+                analysis.cleared.append(self._focus(filled))  # negated, hedged, a mention
                 continue
             span = self._focus(filled)
             spans.append(span)

@@ -13,7 +13,7 @@ from .fix_check import ANYWHERE, Reach
 from .models import Severity
 from .options import EngineOptions
 from .rule_spec import ModelMatch
-from .text_model import TextModel, clauses, features, shipped_model
+from .text_model import TextModel, clauses, content_view, features, shipped_model
 from .tokens import Tokenizer
 
 if TYPE_CHECKING:  # types only: matchers imports this module
@@ -81,7 +81,7 @@ class ModelMatcher:
 
     def find(self, analysis: Analysis) -> list[Span]:
         text, recipient = analysis.text, analysis.context.recipient.value
-        if self._score(text, recipient) < self.threshold:
+        if _too_short(text) or self._score(text, recipient) < self.threshold:
             return []
         # the clause that drove the score: the one whose words add the most to it (a linear
         # score is a sum over features; a clause scored on its own would favour short ones)
@@ -99,6 +99,15 @@ class ModelMatcher:
     def model_evidence(self, analysis: Analysis, span: Span) -> tuple[str, float] | None:
         score = self._score(analysis.text, analysis.context.recipient.value)
         return ("model", round(score, 3))
+
+
+#: a text with fewer letters than this (its signature aside) says too little for a bag of
+#: n-grams: a lone 您 scored 0.96 as a threat, its one feature weighing all the more
+MIN_LETTERS = 6
+
+
+def _too_short(text: str) -> bool:
+    return sum(ch.isalnum() for ch in content_view(text)) < MIN_LETTERS
 
 
 def _without(clause: Span, signatures: list[Span]) -> Span:

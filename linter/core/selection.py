@@ -18,26 +18,11 @@ if TYPE_CHECKING:  # a type only: a config checks selectors without loading the 
 
 
 def selector_matches(selector: str, rule: RuleSpec) -> bool:
-    if rule.match.kind in OPT_IN_KINDS:
-        return _names(selector, rule)
     return (
         selector == "ALL"
         or rule.id.startswith(selector)
         or selector in (rule.category.value, rule.name)
     )
-
-
-#: kinds of rule that run only where a selector names them: the learned model's rules are
-#: opt-in (a second opinion a deployment turns on), so ``ALL``, a category or a language
-#: prefix (``ZH``) never picks them
-OPT_IN_KINDS = frozenset({"model"})
-
-
-def _names(selector: str, rule: RuleSpec) -> bool:
-    """``selector`` is the rule's name, its id, or an id prefix naming at least its area
-    (``ZH-MDL``)."""
-    area = rule.id.rsplit("-", 1)[0]
-    return selector == rule.name or (rule.id.startswith(selector) and len(selector) >= len(area))
 
 
 class UnknownSelector(ValueError):

@@ -17,7 +17,6 @@ from ..core.engine import Engine
 from ..core.frame_spec import ROLES
 from ..core.models import Applicability, Violation
 from ..core.prepare import prepare
-from ..core.selection import OPT_IN_KINDS
 
 
 @dataclass(frozen=True)
@@ -30,17 +29,12 @@ class ExampleFailure:
     reason: str
 
 
-def _with_opt_in_rules(engine: Engine) -> Engine:
-    """``engine``, or one like it that also runs the opt-in rules (the learned model's) that
-    no selector named: their examples are tested like every other rule's."""
-    idle = [
-        r.spec.id
-        for r in engine.all_rules
-        if r.spec.match.kind in OPT_IN_KINDS and r not in engine.rules
-    ]
-    if not idle:
+def _with_every_rule(engine: Engine) -> Engine:
+    """``engine``, or one like it that runs every loaded rule: a rule the config leaves out
+    (``ignore``, a narrower ``select``) still has its examples tested."""
+    if all(r in engine.rules for r in engine.all_rules):
         return engine
-    options = engine.options.model_copy(update={"select": [*engine.options.select, *idle]})
+    options = engine.options.model_copy(update={"select": ["ALL"], "ignore": []})
     return Engine(engine.packs, options, engine.concepts)
 
 
@@ -87,7 +81,7 @@ def run_rule_examples(engine: Engine, only_packs: set[str] | None = None) -> Rul
     """Every example of every rule (of ``only_packs`` paths, if given), over all packs."""
     failures: list[ExampleFailure] = []
     n_rules = n_examples = 0
-    engine = _with_opt_in_rules(engine)
+    engine = _with_every_rule(engine)
     for rule in engine.all_rules:
         if only_packs is not None and rule.pack_path not in only_packs:
             continue
