@@ -33,6 +33,12 @@ def test_full_width_digits_and_punctuation_fold_to_ascii():
     assert prepare("逾期３天！").text == "逾期3天!"
 
 
+def test_the_you_written_to_a_woman_reads_as_you():
+    """妳 (Taiwan, Hong Kong) is 你 to every rule; the span still shows 妳."""
+    assert prepare("這筆錢就要妳來還").text == "这笔钱就要你来还"
+    assert original_of("妳是他的緊急聯絡人", "你是他") == "妳是他"
+
+
 def test_separators_between_non_han_characters_are_kept():
     # 955-88 is a phone number, not an evasion; only runs between Han characters go.
     assert prepare("请致电955-88").text == "请致电955-88"

@@ -65,8 +65,9 @@ def _to_simplified(text: str) -> str:
 
 
 def _fold_table() -> dict[int, str]:
-    """One character for one: full width → half width, digits → ASCII, upper → lower case."""
-    table: dict[int, str] = {0x3000: " "}
+    """One character for one: full width → half width, digits → ASCII, upper → lower case,
+    and 妳 (the "you" written to a woman, common in Taiwan and Hong Kong) → 你."""
+    table: dict[int, str] = {0x3000: " ", ord("妳"): "你"}
     for code in range(0x10000):
         ch = chr(code)
         if 0xFF01 <= code <= 0xFF5E:

@@ -5,9 +5,10 @@ phrasings nobody wrote a rule for. It reads the **prepared** text (simplified, h
 lower case, placeholders as one slot character), so it sees what the rules see.
 
 It reads the message's words, not its manners (:func:`content_view`): the 【signatures】 are
-cut out and 您/妳 read as 你. Who signs is the identification rules' business, and the written
-sets, whose unsigned messages are mostly violations and whose compliant ones mostly say 您,
-had taught it "unsigned, or 你, means a violation": it flagged plain IM reminders.
+cut out and 您 reads as 你 (prepare has made 妳 你). Who signs is the identification rules'
+business, and the written sets, whose unsigned messages are mostly violations and whose
+compliant ones mostly say 您, had taught it "unsigned, or 你, means a violation": it flagged
+plain IM reminders.
 
 Features are binary: every character n-gram, 1 to 3 characters long unless the weights
 file says otherwise (``c:`` + the characters); every jieba word of two or more characters
@@ -66,13 +67,13 @@ def features(
     return out
 
 
-#: the polite and the written-for-a-woman "you" read as the plain one
-_PLAIN_YOU = str.maketrans({"您": "你", "妳": "你"})
+#: the polite "you" read as the plain one (prepare has already made 妳 你)
+_PLAIN_YOU = str.maketrans({"您": "你"})
 
 
 def content_view(text: str) -> str:
     """What the model reads of a prepared text: its 【signatures】 cut out (they stand only at
-    the start or the end) and 您/妳 read as 你."""
+    the start or the end) and 您 read as 你."""
     for (start, end), _ in sorted(signatures(text), reverse=True):
         text = text[:start] + text[end:]
     return text.translate(_PLAIN_YOU)
