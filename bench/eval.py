@@ -9,8 +9,8 @@
 
 Every message is linted by the real engine. A category counts as predicted for a
 message when at least one violation of that category has severity error or warning
-(info is advice, not a finding). The learned model's rules (ZH-MDL-…) are opt-in:
-``--select ALL ZH-MDL`` scores the packs with them, as a deployment that turns them on.
+(info is advice, not a finding). The learned model's rules (ZH-MDL-…) run as shipped;
+``--ignore ZH-MDL`` scores the rules alone, as a deployment that turns the model off.
 Prints precision / recall / F1 per category and micro-averaged, every false positive and
 false negative, and the throughput.
 
