@@ -120,7 +120,7 @@ def test_the_model_rules_run_by_default_and_ignore_takes_them_out(select: list[s
     assert build_engine(options=opts).lint(SIGNED).violations == []
 
 
-#: a model rule that would speak on anything (threshold 0.001: a plain reminder scores 0.007),
+#: a model rule that would speak on anything (threshold 0.00001: a plain reminder scores 0.001),
 #: asked where the rules are silent
 EAGER_PACK = """pack: {name: mine}
 rules:
@@ -130,7 +130,7 @@ rules:
     severity: warning
     message: {zh: 模型, en: model}
     basis: [test]
-    match: {kind: model, category: threat, threshold: 0.001}
+    match: {kind: model, category: threat, threshold: 0.00001}
     fix: {applicability: manual, description: {zh: 复核, en: review}}
     examples:
       trigger: [{text: "【安信消费金融】您的账单已出，请按时还款。"}]
