@@ -147,6 +147,9 @@ rules:
         # a threat quoted to warn about it: the rules let it go as a mention
         ("【安信消费金融】如有人以“不还钱就找你家人”威胁您，请报警。", False),
         ("【安信消费金融】您", False),  # one word: too little to score
+        # a frame let 上门 go as a question, not as negated or quoted: a rhetorical question can
+        # still threaten, so the second opinion is asked
+        ("【安信消费金融】是否需要我们上门协助您办理？", True),
     ],
 )
 def test_the_second_opinion_leaves_alone_what_the_rules_weighed(

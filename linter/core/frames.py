@@ -164,6 +164,12 @@ def _nearest(hits: list[RoleHit], key: Callable[[RoleHit], int]) -> RoleHit | No
     return min(hits, key=lambda h: (key(h), h.span[0] - h.span[1])) if hits else None
 
 
+#: the context attributes whose value lets a frame's words go (negated, hedged, quoted or
+#: warned about): the engine asks no second opinion there. A question (mood) is not one: a
+#: rhetorical question can still threaten, and the rules may simply not read it so.
+LET_GO_ATTRIBUTES = frozenset({"polarity", "modality", "mention"})
+
+
 class FrameMatcher(_ConceptKind):
     def __init__(self, spec: FrameMatch, expand: Callable[[list[str]], list[str]]) -> None:
         setup = _setup(expand)
@@ -228,8 +234,10 @@ class FrameMatcher(_ConceptKind):
             if not self._needs_met(filled):
                 continue
             settings = table.attributes_of(analysis, act.span)
-            if any(settings[a].value not in ok for a, ok in self.needs.items()):
-                analysis.cleared.append(self._focus(filled))  # negated, hedged, a mention
+            failed = {a for a, ok in self.needs.items() if settings[a].value not in ok}
+            if failed:
+                if failed & LET_GO_ATTRIBUTES:
+                    analysis.cleared.append(self._focus(filled))
                 continue
             span = self._focus(filled)
             spans.append(span)
