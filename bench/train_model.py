@@ -59,8 +59,10 @@ HEADS = (
 C = 16.0
 #: a feature must occur in this many training examples of a head to get a weight
 MIN_COUNT = 2
-#: weights smaller than this are left out of the file (they move no score measurably)
-MIN_WEIGHT = 0.05
+#: weights smaller than this are left out of the file: holding each written set out in turn,
+#: 0.15 scored within two messages of 0.05 in every head and threshold, with 46,000 weights
+#: instead of 74,000 (the file is read on the first message the rules are silent on)
+MIN_WEIGHT = 0.15
 DEFAULT_REAL = [ROOT / "tests/data/real/dev"]
 DEFAULT_BENIGN = [ROOT / "tests/data/benign_probe.jsonl"]
 
