@@ -5,7 +5,7 @@ matcher. Its own module so the scoring stays apart from the pattern kinds of
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .analysis import Analysis, Span
@@ -14,24 +14,15 @@ from .models import Severity
 from .options import EngineOptions
 from .rule_spec import ModelMatch
 from .text_model import TextModel, clauses, content_view, features, shipped_model
-from .tokens import Tokenizer
 
 if TYPE_CHECKING:  # types only: matchers imports this module
     from .matchers import PackRegex, PatternFinder
 
 
-@cache
-def _plain_tokenizer() -> Tokenizer:
-    """jieba with its own dictionary and no pack's words (what the model was trained on),
-    one per process: a Tokenizer fills its table per character as texts need it, so a new
-    one per message would read the dictionary's shards again each time."""
-    return Tokenizer()
-
-
 @lru_cache(maxsize=256)
 def _message_features(text: str, recipient: str, ngrams: tuple[int, ...]) -> frozenset[str]:
     """A prepared text's model features; the model rules of every category share them."""
-    return frozenset(features(text, _plain_tokenizer(), recipient, ngrams))
+    return frozenset(features(text, None, recipient, ngrams))
 
 
 class ModelMatcher:

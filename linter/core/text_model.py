@@ -28,7 +28,7 @@ import hashlib
 import math
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -47,6 +47,14 @@ NGRAMS: tuple[int, ...] = (1, 2, 3)
 SHIPPED_WEIGHTS = "zh-CN.json"
 
 
+@cache
+def plain_tokenizer() -> Tokenizer:
+    """jieba with its own dictionary and no pack's words (what the model reads), one per
+    process: a Tokenizer fills its table per character as texts need it, so a new one per
+    message would read the dictionary's shards again each time."""
+    return Tokenizer()
+
+
 def features(
     text: str,
     tokenizer: Tokenizer | None = None,
@@ -55,12 +63,13 @@ def features(
 ) -> set[str]:
     """The binary features of a prepared text: character 1-3-grams, jieba words, and who it
     goes to when that is not the debtor (any debt detail told to a third party discloses)."""
+    tokenizer = tokenizer or plain_tokenizer()
     text = content_view(text)
     chars = "".join(text.split())  # spacing carries nothing a sender means
     out: set[str] = set()
     for n in ngrams:
         out.update("c:" + chars[i : i + n] for i in range(len(chars) - n + 1))
-    words = (tokenizer or Tokenizer()).tokenize(text)
+    words = tokenizer.tokenize(text)
     out.update("w:" + t.text for t in words if len(t.text) > 1 and not t.text.isspace())
     if recipient != "debtor":
         out.add("r:" + recipient)
