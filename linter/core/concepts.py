@@ -276,6 +276,8 @@ class ConceptLibrary:
         """A template as a sequence of parts: prepared literal characters and concepts, each
         optional (``X?``) or not."""
         parts: list[list] = []
+        #: a concept with A…B entries: only its words could take part in a longer template
+        gapped: str | None = None
         i = 0
         while i < len(text):
             ch = text[i]
@@ -290,6 +292,7 @@ class ConceptLibrary:
                         f"{{{name}}} has patterns, which cannot be joined into a template; "
                         "name it alone in a role"
                     )
+                gapped = gapped or (name if concept.gaps else None)
                 assert concept.node is not None
                 parts.append([concept.node, False])
                 i = end + 1
@@ -305,22 +308,17 @@ class ConceptLibrary:
             else:
                 parts.append([prepare_text(ch), False])
                 i += 1
-        if one_concept(text) is None:
-            self._refuse_joined_gaps(text)
+        # a whole entry naming it brings its A…B entries along (see _resolve); joined into a
+        # longer template they would be dropped without a word, so that is refused
+        if gapped is not None and one_concept(text) is None:
+            raise TemplateError(
+                f"{text!r}: {{{gapped}}} has A{GAP}B entries, which cannot be joined into a "
+                "longer template (only its words would match there); name it alone, or join "
+                "a concept of its words only",
+                f"{{{gapped}}}",
+            )
         # a character that prepares to nothing stands for nothing (as in the joined term)
         return [(p, o) for p, o in parts if p != ""]
-
-    def _refuse_joined_gaps(self, template: str) -> None:
-        """A concept with ``A…B`` entries joined into a longer template would match only its
-        words there, its ``A…B`` entries dropped without a word: refuse it instead."""
-        for name in regex.findall(r"\{([^{}]+)\}", template):
-            if self.get(name.strip()).gaps:
-                raise TemplateError(
-                    f"{template!r}: {{{name.strip()}}} has A{GAP}B entries, which cannot be "
-                    "joined into a longer template (only its words would match there); name "
-                    "it alone, or join a concept of its words only",
-                    f"{{{name.strip()}}}",
-                )
 
     def patterns_of(self, template: str) -> list[str]:
         """The regexes of a template that is one ``{concept}`` with patterns, else none."""
