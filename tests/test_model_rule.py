@@ -228,6 +228,76 @@ def test_a_trial_rules_info_does_not_silence_the_second_opinion():
     assert "ZH-MDL-003" in {v.rule for v in outcome.violations}
 
 
+#: a legal claim the rules catch (ZH-LEG-001/002) beside a menace no threat rule words (a
+#: visit to the debtor's hometown, reported as done); the threat head scores it 0.94
+CLAIM_AND_UNWORDED_THREAT = "【安信消费金融】案件已立案，你老家那边我们的人已经去过了。"
+
+CATEGORY_SILENT_PACK = """pack: {{name: mine}}
+rules:
+  - id: XY-MDL-002
+    name: threat-model-per-category
+    category: threat
+    severity: warning
+    message: {{zh: 模型, en: model}}
+    basis: [test]
+    match: {{kind: model, category: threat, threshold: 0.7, when: {when}{beside}}}
+    fix: {{applicability: manual, description: {{zh: 复核, en: review}}}}
+    examples:
+      trigger: [{{text: "这钱再不给，你那小卖部的卷帘门哪天打不开了别找我。"}}]
+      pass: [{{text: "您好，您的快递已到小区驿站，请凭取件码领取。"}}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("when", "beside", "asked"),
+    [
+        ("rules-silent", "", False),  # a legal finding silences every second opinion
+        ("category-silent", ", beside_findings: 0.8", True),  # 0.94 is over 0.8
+        ("category-silent", ", beside_findings: 0.97", False),  # but under 0.97
+    ],
+)
+def test_a_category_silent_second_opinion_speaks_beside_other_categories_findings(
+    tmp_path: Path, when: str, beside: str, asked: bool
+):
+    pack = tmp_path / "mine.yaml"
+    pack.write_text(CATEGORY_SILENT_PACK.format(when=when, beside=beside), encoding="utf-8")
+    engine = build_engine([pack], EngineOptions(ignore=["ZH-MDL"]))
+    found = engine.lint(CLAIM_AND_UNWORDED_THREAT, merge=False).violations
+    # the rules find the legal claim and no threat: the model alone can add one
+    assert any(v.category.value == "misleading_legal" for v in found)
+    assert not any(v.category.value == "threat" and v.rule != "XY-MDL-002" for v in found)
+    mine = [v for v in found if v.rule == "XY-MDL-002"]
+    assert bool(mine) == asked
+    if asked:
+        assert mine[0].score is not None and mine[0].score >= 0.8
+
+
+def test_the_shipped_threat_opinion_is_asked_beside_a_legal_finding():
+    found = build_engine().lint(CLAIM_AND_UNWORDED_THREAT).violations
+    assert {"ZH-MDL-001"} <= {v.rule for v in found}
+    # the legal head stays silent: a legal rule found the claim (its own category)
+    assert "ZH-MDL-003" not in {v.rule for v in found}
+
+
+@pytest.mark.parametrize(
+    ("match", "error"),
+    [
+        ("when: category-silent", "'when: category-silent' needs 'beside_findings'"),
+        ("when: category-silent, beside_findings: 0.5", "'beside_findings' is below 'threshold'"),
+        ("beside_findings: 0.8", "'beside_findings' belongs to 'when: category-silent'"),
+    ],
+)
+def test_beside_findings_is_checked_when_the_pack_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], match: str, error: str
+):
+    pack = tmp_path / "mine.yaml"
+    text = CATEGORY_SILENT_PACK.format(when="rules-silent", beside="")
+    pack.write_text(text.replace("when: rules-silent", match), encoding="utf-8")
+    code, _, err = _run(capsys, "check", "--pack", str(pack), "-")
+    assert code == 2
+    assert err.startswith(f"msglint: error: {pack}:9: rules[0].match") and error in err
+
+
 #: plain or lawful collection talk with no signature, as an IM line or a call script says it.
 #: The model once scored these as threats or disclosures: it had learnt "unsigned, or 你, means
 #: a violation" from written sets whose unsigned messages are mostly violations and whose

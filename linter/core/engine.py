@@ -31,6 +31,7 @@ from .merge_findings import merge_findings
 from .models import (
     CONTENT_CATEGORIES,
     Applicability,
+    Category,
     Decision,
     Fix,
     MessageContext,
@@ -506,22 +507,31 @@ class Engine:
         out: list[Violation] = []
         # only the rules that apply here and that something in the message may trigger
         second_opinions: list[CompiledRule] = []
-        #: a content rule read words here and let them go (negated, quoted, warned about)
-        weighed = False
+        #: the content categories whose rules read words here and let them go (negated,
+        #: quoted, warned about)
+        weighed: set[Category] = set()
         for rule in self._plan(context).triggered(analysis.term_hits):
             if rule.matcher.second_opinion_only:
                 second_opinions.append(rule)
                 continue
             before = len(analysis.cleared)
             out.extend(self._violations(rule, analysis, text, context))
-            weighed = weighed or (
-                rule.spec.category in CONTENT_CATEGORIES and len(analysis.cleared) > before
-            )
-        # a second opinion is asked only where the rules found nothing a message says, and
-        # did not weigh words of it and let them go: a model reads no negation or quotation
-        if second_opinions and not weighed and not any(_says_something(v) for v in out):
+            if rule.spec.category in CONTENT_CATEGORIES and len(analysis.cleared) > before:
+                weighed.add(rule.spec.category)
+        # a second opinion is asked as far as the rules leave room: not where they found
+        # what the message says or weighed words of it and let them go (a model reads no
+        # negation or quotation), or only at a higher score (ModelMatcher.second_opinion_score)
+        if second_opinions:
+            said = frozenset(v.category for v in out if _says_something(v))
+            cleared = frozenset(weighed)
             for rule in second_opinions:
-                out.extend(self._violations(rule, analysis, text, context))
+                needed = rule.matcher.second_opinion_score(said, cleared)
+                if needed is not None:
+                    out.extend(
+                        v
+                        for v in self._violations(rule, analysis, text, context)
+                        if v.score is None or v.score >= needed
+                    )
         out.sort(key=lambda v: (v.start, v.end, v.rule))
         return out
 

@@ -20,7 +20,7 @@ from .analysis import Analysis, Span, present
 from .errors import RuleTimeout
 from .fix_check import ANYWHERE, Reach
 from .model_matcher import ModelMatcher
-from .models import DEFAULT_TIMEZONE, Severity, zone
+from .models import DEFAULT_TIMEZONE, Category, Severity, zone
 from .options import EngineOptions
 from .prepare import SLOT, prepare, to_simplified_phrases
 from .regex_width import max_match_width
@@ -159,9 +159,16 @@ class Matcher(Protocol):
     #: it decides negation, hedging and quotation itself (the concept kinds' context table):
     #: the engine's own cue checks do not run on its spans
     decides_context: bool
-    #: it is asked only where no other rule found what the message says (a model's second
-    #: opinion, ``when: rules-silent``)
+    #: it is asked only after the other rules, as they allow (a model's second opinion,
+    #: ``when: rules-silent`` or ``category-silent``): see :meth:`second_opinion_score`
     second_opinion_only: bool
+
+    def second_opinion_score(
+        self, said: frozenset[Category], weighed: frozenset[Category]
+    ) -> float | None:
+        """The score a second opinion needs where the rules found what the message says in
+        ``said`` categories and let words go in ``weighed`` ones (None: it is not asked)."""
+        ...
 
     def find(self, analysis: Analysis) -> list[Span]:
         """Candidate spans in the prepared text, before exceptions."""
@@ -215,6 +222,11 @@ class _Kind:
     sees_signature = False
     decides_context = False
     second_opinion_only = False
+
+    def second_opinion_score(
+        self, said: frozenset[Category], weighed: frozenset[Category]
+    ) -> float | None:
+        return None
 
     def evidence(self, analysis: Analysis, span: Span) -> Any:
         return None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .analysis import Analysis, Span
 from .fix_check import ANYWHERE, Reach
-from .models import Severity
+from .models import Category, Severity
 from .options import EngineOptions
 from .rule_spec import ModelMatch
 from .text_model import TextModel, clauses, content_view, features, shipped_model
@@ -44,8 +44,26 @@ class ModelMatcher:
     def __init__(self, spec: ModelMatch, expand: Callable[[list[str]], list[str]]) -> None:
         self.category = spec.category.value
         self.threshold = spec.threshold
-        #: asked only where no rule found anything a message says (see ``ModelMatch.when``)
-        self.second_opinion_only = spec.when == "rules-silent"
+        self.when = spec.when
+        self.beside_findings = spec.beside_findings
+        #: asked after the other rules, as they allow (see ``ModelMatch.when``)
+        self.second_opinion_only = spec.when != "always"
+
+    def second_opinion_score(
+        self, said: frozenset[Category], weighed: frozenset[Category]
+    ) -> float | None:
+        """``rules-silent``: its threshold where no content rule found what the message
+        says or let words of it go, else not asked. ``category-silent``: not asked where a
+        rule of its own category did either; its threshold where no rule did;
+        ``beside_findings`` where only other categories' rules did."""
+        if self.when == "always":
+            return self.threshold
+        if self.when == "rules-silent":
+            return None if said or weighed else self.threshold
+        own = Category(self.category)
+        if own in said or own in weighed:
+            return None
+        return self.beside_findings if said or weighed else self.threshold
 
     @property
     def model(self) -> TextModel:

@@ -166,9 +166,24 @@ class ModelMatch(_Strict):
     category: Category
     threshold: float = Field(gt=0, lt=1)
     #: ``rules-silent``: a second opinion, asked only when no other rule has found what a
-    #: message says (a threat, a disclosure, a legal claim, abuse) at ``warning`` or above;
-    #: ``always``: on every message, beside the rules
-    when: Literal["rules-silent", "always"] = "rules-silent"
+    #: message says (a threat, a disclosure, a legal claim, abuse) at ``warning`` or above
+    #: and none let words of it go for their context; ``category-silent``: asked unless a
+    #: rule of its own category did either, at ``beside_findings`` where rules of other
+    #: categories did; ``always``: on every message, beside the rules
+    when: Literal["rules-silent", "category-silent", "always"] = "rules-silent"
+    #: with ``category-silent``: the score needed where other categories' rules spoke
+    beside_findings: float | None = Field(default=None, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _beside_findings_with_category_silent(self) -> ModelMatch:
+        if self.when == "category-silent":
+            if self.beside_findings is None:
+                raise ValueError("'when: category-silent' needs 'beside_findings'")
+            if self.beside_findings < self.threshold:
+                raise ValueError("'beside_findings' is below 'threshold'")
+        elif self.beside_findings is not None:
+            raise ValueError("'beside_findings' belongs to 'when: category-silent'")
+        return self
 
 
 Match = Annotated[
