@@ -228,9 +228,10 @@ def test_a_trial_rules_info_does_not_silence_the_second_opinion():
     assert "ZH-MDL-003" in {v.rule for v in outcome.violations}
 
 
-#: a legal claim the rules catch (ZH-LEG-001/002) beside a menace no threat rule words (a
-#: visit to the debtor's hometown, reported as done); the threat head scores it 0.94
-CLAIM_AND_UNWORDED_THREAT = "【安信消费金融】案件已立案，你老家那边我们的人已经去过了。"
+#: a legal claim the rules catch (ZH-LEG-001/002) beside a menace no threat rule words (the
+#: spouse's lonely way to work); the threat head scores it 0.91. A new rule or a refit may
+#: need another one (the last, a visit reported as done, is ZH-THR-131's now)
+CLAIM_AND_UNWORDED_THREAT = "【安信消费金融】案件已移交法院，你老婆上班那条路挺偏的。"
 
 CATEGORY_SILENT_PACK = """pack: {{name: mine}}
 rules:
