@@ -221,6 +221,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a pack error: one line, no traceback
         print(f"rewrite_check: cannot build an engine: {exc}", file=sys.stderr)
         return 2
+    if not args.benign and not any(SHARED_BENIGN.glob("*.txt")):
+        # said, not silent: from a worktree or a clone without shared/ beside it, the bank
+        # SMS are not read unless named with --benign
+        print(
+            f"rewrite_check: no shared bank SMS at {SHARED_BENIGN}: ordinary messages are "
+            "tests/data/benign_probe.jsonl only (name others with --benign)",
+            file=sys.stderr,
+        )
     try:
         items = [
             *example_items(before),
