@@ -217,6 +217,7 @@ def test_a_trial_rules_info_does_not_silence_the_second_opinion():
         severity={
             "ZH-LEG-004": Severity.info,
             "ZH-LEG-005": Severity.info,
+            "ZH-LEG-031": Severity.info,
             "ZH-THR-002": Severity.info,
             "ZH-THR-101": Severity.info,
             "ZH-THR-113": Severity.info,
@@ -229,8 +230,8 @@ def test_a_trial_rules_info_does_not_silence_the_second_opinion():
 
 
 #: a legal claim the rules catch (ZH-LEG-001/002) beside a menace no threat rule words (the
-#: spouse's lonely way to work); the threat head scores it 0.91. A new rule or a refit may
-#: need another one (the last, a visit reported as done, is ZH-THR-131's now)
+#: spouse's lonely way to work); the threat head scores it about 0.9, over its threshold of 0.7
+#: (the tests below take the score as it is, so a refit moves no line of them)
 CLAIM_AND_UNWORDED_THREAT = "【安信消费金融】案件已移交法院，你老婆上班那条路挺偏的。"
 
 CATEGORY_SILENT_PACK = """pack: {{name: mine}}
@@ -249,19 +250,26 @@ rules:
 """
 
 
+def _threat_score(text: str) -> float:
+    return shipped_model().score("threat", frozenset(features(prepare_text(text))))
+
+
 @pytest.mark.parametrize(
     ("when", "beside", "asked"),
     [
-        ("rules-silent", "", False),  # a legal finding silences every second opinion
-        ("category-silent", ", beside_findings: 0.8", True),  # 0.94 is over 0.8
-        ("category-silent", ", beside_findings: 0.97", False),  # but under 0.97
+        ("rules-silent", None, False),  # a legal finding silences every second opinion
+        ("category-silent", -0.03, True),  # beside_findings just under the score
+        ("category-silent", +0.01, False),  # and just over it
     ],
 )
 def test_a_category_silent_second_opinion_speaks_beside_other_categories_findings(
-    tmp_path: Path, when: str, beside: str, asked: bool
+    tmp_path: Path, when: str, beside: float | None, asked: bool
 ):
+    score = _threat_score(CLAIM_AND_UNWORDED_THREAT)
+    assert 0.75 <= score <= 0.98  # room on both sides of the threshold (else pick another text)
+    extra = "" if beside is None else f", beside_findings: {round(score + beside, 3)}"
     pack = tmp_path / "mine.yaml"
-    pack.write_text(CATEGORY_SILENT_PACK.format(when=when, beside=beside), encoding="utf-8")
+    pack.write_text(CATEGORY_SILENT_PACK.format(when=when, beside=extra), encoding="utf-8")
     engine = build_engine([pack], EngineOptions(ignore=["ZH-MDL"]))
     found = engine.lint(CLAIM_AND_UNWORDED_THREAT, merge=False).violations
     # the rules find the legal claim and no threat: the model alone can add one
@@ -270,14 +278,19 @@ def test_a_category_silent_second_opinion_speaks_beside_other_categories_finding
     mine = [v for v in found if v.rule == "XY-MDL-002"]
     assert bool(mine) == asked
     if asked:
-        assert mine[0].score is not None and mine[0].score >= 0.8
+        assert mine[0].score == round(score, 3)
 
 
-def test_the_shipped_threat_opinion_is_asked_beside_a_legal_finding():
-    found = build_engine().lint(CLAIM_AND_UNWORDED_THREAT).violations
-    assert {"ZH-MDL-001"} <= {v.rule for v in found}
+def test_the_shipped_threat_and_legal_opinions_are_asked_per_category():
+    engine = build_engine()
+    for rule_id, beside in (("ZH-MDL-001", 0.9), ("ZH-MDL-003", 0.8)):
+        match = engine.rule(rule_id).spec.match
+        assert (match.when, match.beside_findings) == ("category-silent", beside)
+    found = {v.rule for v in engine.lint(CLAIM_AND_UNWORDED_THREAT).violations}
+    # beside the legal finding the threat head speaks at 0.9 or more, and not below
+    assert ("ZH-MDL-001" in found) == (_threat_score(CLAIM_AND_UNWORDED_THREAT) >= 0.9)
     # the legal head stays silent: a legal rule found the claim (its own category)
-    assert "ZH-MDL-003" not in {v.rule for v in found}
+    assert "ZH-MDL-003" not in found and "ZH-LEG-001" in found
 
 
 @pytest.mark.parametrize(
