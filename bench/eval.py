@@ -70,7 +70,12 @@ TEXT_WIDTH = 40
 #: written sets kept for measuring: no script trains or decides on them by default (a blind
 #: set stays blind until its first run is recorded and its misses are read on purpose)
 MEASURING_ONLY = frozenset(
-    {"holdout10_messages.yaml", "holdout11_messages.yaml", "holdout12_messages.yaml"}
+    {
+        "holdout10_messages.yaml",
+        "holdout11_messages.yaml",
+        "holdout12_messages.yaml",
+        "holdout13_messages.yaml",
+    }
 )
 Provenance = Literal[
     "court_judgment",
