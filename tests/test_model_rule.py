@@ -28,19 +28,32 @@ sys.path.insert(0, str(ROOT / "bench"))
 #: another one (the refit that cut signatures out scored the last one 0.66 as a disclosure)
 UNSEEN_THREAT = "这钱再不给，你那小卖部的卷帘门哪天打不开了别找我。"
 
-MODEL_PACK = """pack: {{name: mine}}
+
+def model_pack(
+    match: str,
+    *,
+    rule_id: str = "XY-MDL-001",
+    name: str = "my-model",
+    category: str = "threat",
+    severity: str = "warning",
+    trigger: str = "拖着不还的话，你家门口那辆车明天还在不在就不好说了",
+    passes: str = "您好，您的快递已到小区驿站，请凭取件码领取。",
+) -> str:
+    """A pack of one model rule, ``match`` its fields after ``kind: model`` (line 6 of the
+    pack is the rule's severity, line 9 its match)."""
+    return f"""pack: {{name: mine}}
 rules:
-  - id: XY-MDL-001
-    name: my-model
-    category: threat
+  - id: {rule_id}
+    name: {name}
+    category: {category}
     severity: {severity}
     message: {{zh: 模型, en: model}}
     basis: [test]
-    match: {{kind: model, category: {category}, threshold: 0.5}}
+    match: {{kind: model, {match}}}
     fix: {{applicability: manual, description: {{zh: 复核, en: review}}}}
     examples:
-      trigger: [{{text: "拖着不还的话，你家门口那辆车明天还在不在就不好说了"}}]
-      pass: [{{text: "您好，您的快递已到小区驿站，请凭取件码领取。"}}]
+      trigger: [{{text: "{trigger}"}}]
+      pass: [{{text: "{passes}"}}]
 """
 
 
@@ -54,7 +67,7 @@ def test_a_model_rule_at_error_does_not_load_and_the_error_names_the_field(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     pack = tmp_path / "mine.yaml"
-    pack.write_text(MODEL_PACK.format(severity="error", category="threat"), encoding="utf-8")
+    pack.write_text(model_pack("category: threat, threshold: 0.5", severity="error"), "utf-8")
     code, _, err = _run(capsys, "check", "--pack", str(pack), "-")
     assert code == 2
     # line 6 is `severity: error` in the pack
@@ -66,7 +79,7 @@ def test_a_model_rule_reports_the_category_it_scores(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     pack = tmp_path / "mine.yaml"
-    text = MODEL_PACK.format(severity="warning", category="misleading_legal")
+    text = model_pack("category: misleading_legal, threshold: 0.5")
     pack.write_text(text, encoding="utf-8")
     code, _, err = _run(capsys, "check", "--pack", str(pack), "-")
     assert code == 2 and "rules[0].match.category" in err
@@ -122,20 +135,13 @@ def test_the_model_rules_run_by_default_and_ignore_takes_them_out(select: list[s
 
 #: a model rule that would speak on anything (threshold 0.00001: a plain reminder scores 0.001),
 #: asked where the rules are silent
-EAGER_PACK = """pack: {name: mine}
-rules:
-  - id: XY-MDL-009
-    name: eager-model
-    category: threat
-    severity: warning
-    message: {zh: 模型, en: model}
-    basis: [test]
-    match: {kind: model, category: threat, threshold: 0.00001}
-    fix: {applicability: manual, description: {zh: 复核, en: review}}
-    examples:
-      trigger: [{text: "【安信消费金融】您的账单已出，请按时还款。"}]
-      pass: [{text: "【安信消费金融】您"}]
-"""
+EAGER_PACK = model_pack(
+    "category: threat, threshold: 0.00001",
+    rule_id="XY-MDL-009",
+    name="eager-model",
+    trigger="【安信消费金融】您的账单已出，请按时还款。",
+    passes="【安信消费金融】您",
+)
 
 
 @pytest.mark.parametrize(
@@ -180,20 +186,12 @@ def test_ignore_takes_a_selected_model_rule_out():
 #: threshold: the second opinion is not needed there
 CAUGHT_CLAIM = "【安信消费金融】你的案件已移交经侦大队，三日内不处理将上门拘传。"
 
-ALWAYS_PACK = """pack: {name: mine}
-rules:
-  - id: XY-MDL-001
-    name: legal-model-always
-    category: misleading_legal
-    severity: warning
-    message: {zh: 模型, en: model}
-    basis: [test]
-    match: {kind: model, category: misleading_legal, threshold: 0.6, when: always}
-    fix: {applicability: manual, description: {zh: 复核, en: review}}
-    examples:
-      trigger: [{text: "你的案件已移交经侦大队，三日内不处理将上门拘传。"}]
-      pass: [{text: "您好，您的快递已到小区驿站，请凭取件码领取。"}]
-"""
+ALWAYS_PACK = model_pack(
+    "category: misleading_legal, threshold: 0.6, when: always",
+    name="legal-model-always",
+    category="misleading_legal",
+    trigger="你的案件已移交经侦大队，三日内不处理将上门拘传。",
+)
 
 
 def test_a_second_opinion_is_asked_only_where_the_rules_are_silent(tmp_path: Path):
@@ -234,20 +232,15 @@ def test_a_trial_rules_info_does_not_silence_the_second_opinion():
 #: (the tests below take the score as it is, so a refit moves no line of them)
 CLAIM_AND_UNWORDED_THREAT = "【安信消费金融】案件已移交法院，你老婆上班那条路挺偏的。"
 
-CATEGORY_SILENT_PACK = """pack: {{name: mine}}
-rules:
-  - id: XY-MDL-002
-    name: threat-model-per-category
-    category: threat
-    severity: warning
-    message: {{zh: 模型, en: model}}
-    basis: [test]
-    match: {{kind: model, category: threat, threshold: 0.7, when: {when}{beside}}}
-    fix: {{applicability: manual, description: {{zh: 复核, en: review}}}}
-    examples:
-      trigger: [{{text: "这钱再不给，你那小卖部的卷帘门哪天打不开了别找我。"}}]
-      pass: [{{text: "您好，您的快递已到小区驿站，请凭取件码领取。"}}]
-"""
+
+def category_silent_pack(when: str) -> str:
+    """A threat model rule of its own (XY-MDL-002) at 0.7, ``when`` its gate and the rest."""
+    return model_pack(
+        f"category: threat, threshold: 0.7, {when}",
+        rule_id="XY-MDL-002",
+        name="threat-model-per-category",
+        trigger=UNSEEN_THREAT,
+    )
 
 
 def _threat_score(text: str) -> float:
@@ -269,7 +262,7 @@ def test_a_category_silent_second_opinion_speaks_beside_other_categories_finding
     assert 0.75 <= score <= 0.98  # room on both sides of the threshold (else pick another text)
     extra = "" if beside is None else f", beside_findings: {round(score + beside, 3)}"
     pack = tmp_path / "mine.yaml"
-    pack.write_text(CATEGORY_SILENT_PACK.format(when=when, beside=extra), encoding="utf-8")
+    pack.write_text(category_silent_pack(f"when: {when}{extra}"), encoding="utf-8")
     engine = build_engine([pack], EngineOptions(ignore=["ZH-MDL"]))
     found = engine.lint(CLAIM_AND_UNWORDED_THREAT, merge=False).violations
     # the rules find the legal claim and no threat: the model alone can add one
@@ -305,8 +298,7 @@ def test_beside_findings_is_checked_when_the_pack_loads(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], match: str, error: str
 ):
     pack = tmp_path / "mine.yaml"
-    text = CATEGORY_SILENT_PACK.format(when="rules-silent", beside="")
-    pack.write_text(text.replace("when: rules-silent", match), encoding="utf-8")
+    pack.write_text(category_silent_pack(match), encoding="utf-8")
     code, _, err = _run(capsys, "check", "--pack", str(pack), "-")
     assert code == 2
     assert err.startswith(f"msglint: error: {pack}:9: rules[0].match") and error in err
