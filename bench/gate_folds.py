@@ -30,10 +30,15 @@ from eval import evaluate, load_dataset, predict
 from train_model import (
     DEFAULT_BENIGN,
     DEFAULT_REAL,
+    benign_messages,
     default_sets,
     featurise,
     fit_heads,
-    gather,
+    labelled_yaml,
+    merged,
+    pack_training,
+    real_messages,
+    refuse_test_half,
     weights_document,
 )
 
@@ -85,10 +90,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         where = Path(tmp)
         packs = {g: pack_copy(where, g, args.beside) for g in gates}
+        # what does not depend on the held-out set is read (and the packs' fixes linted) once;
+        # each fold is then exactly what bench/train_model.py's gather() gives without it
+        for s in sets:
+            refuse_test_half(s)
+        written = {s: labelled_yaml(s, by_source=False) for s in sets}
+        rest = [
+            *pack_training(shipped_pack_dir()),
+            *real_messages(DEFAULT_REAL),
+            *benign_messages(DEFAULT_BENIGN),
+        ]
         for held_out in sets:
-            train = gather(
-                [s for s in sets if s != held_out], DEFAULT_REAL, DEFAULT_BENIGN, shipped_pack_dir()
-            )
+            train = merged([*(e for s in sets if s != held_out for e in written[s]), *rest])
             heads = fit_heads(train, featurise(train, tokenizer, cache))
             weights = where / f"{held_out.stem}.json"
             weights.write_text(weights_document(train, heads), encoding="utf-8")

@@ -34,7 +34,7 @@ from train_model import (
     fit_heads,
     labelled_yaml,
     merged,
-    pack_examples,
+    pack_training,
     real_messages,
 )
 
@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sets = args.sets if args.sets is not None else default_sets()
     tokenizer = Tokenizer()
     try:
-        packs = pack_examples(shipped_pack_dir())
+        packs = pack_training(shipped_pack_dir())
         benign = benign_messages(args.benign)
         if args.holdout is not None:
             test = [e for h in args.holdout for e in labelled_yaml(h, by_source=False)]

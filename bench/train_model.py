@@ -157,6 +157,12 @@ def fixed_examples(pack_dir: Path) -> list[Example]:
     return out
 
 
+def pack_training(pack_dir: Path) -> list[Example]:
+    """What the packs teach: their rules' examples, and each trigger example with its rule's
+    fix applied (every script that fits the heads trains on both)."""
+    return [*pack_examples(pack_dir), *fixed_examples(pack_dir)]
+
+
 def _rule_examples(rule: RuleSpec, source: str) -> list[Example]:
     if rule.match.kind == "model" or rule.category.value not in {c.value for c in HEADS}:
         return []
@@ -284,8 +290,7 @@ def gather(
         refuse_test_half(path)
         examples.extend(labelled_yaml(path, by_source=False))
     if pack_dir is not None:
-        examples.extend(pack_examples(pack_dir))
-        examples.extend(fixed_examples(pack_dir))
+        examples.extend(pack_training(pack_dir))
     examples.extend(real_messages(real))
     examples.extend(benign_messages(benign))
     return merged(examples)
