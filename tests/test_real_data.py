@@ -117,6 +117,9 @@ def test_a_signature_the_source_does_not_show_is_not_scored(tmp_path: Path):
     mi = doc["per_category"]["missing_identification"]
     assert mi["fp"] == 1, doc  # only the message whose whole text the source shows
     assert [m["id"] for m in doc["false_positives"]] == ["a"]
+    # and the provenance table counts only it as a compliant message flagged
+    assert doc["by_provenance"]["news_report"]["compliant"] == 2, doc
+    assert doc["by_provenance"]["news_report"]["flagged"] == 1, doc
 
 
 def test_at_least_fails_below_the_recorded_figures_and_names_them(tmp_path: Path):
