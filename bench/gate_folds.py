@@ -39,6 +39,7 @@ from train_model import (
     pack_training,
     real_messages,
     refuse_test_half,
+    shipped_concept_words,
     weights_document,
 )
 
@@ -81,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     sets = args.sets if args.sets is not None else default_sets()
     tokenizer = Tokenizer()
+    concepts = shipped_concept_words()
     cache: dict[tuple[str, str], set[str]] = {}  # every fold featurises the same messages
     gates = ("rules-silent", "category-silent", "shipped")
     totals = {
@@ -102,9 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         for held_out in sets:
             train = merged([*(e for s in sets if s != held_out for e in written[s]), *rest])
-            heads = fit_heads(train, featurise(train, tokenizer, cache))
+            heads = fit_heads(train, featurise(train, tokenizer, cache, concepts=concepts))
             weights = where / f"{held_out.stem}.json"
-            weights.write_text(weights_document(train, heads), encoding="utf-8")
+            weights.write_text(weights_document(train, heads, concepts), encoding="utf-8")
             use_weights(weights)
             messages = load_dataset(held_out)
             for gate in gates:

@@ -36,6 +36,7 @@ from train_model import (
     merged,
     pack_training,
     real_messages,
+    shipped_concept_words,
 )
 
 from linter.core.text_model import NGRAMS, Head, TextModel
@@ -52,7 +53,8 @@ def scores_on(
     train: list[Example], test: list[Example], tokenizer: Tokenizer
 ) -> list[dict[str, float]]:
     """Each test example's score per head, from heads fit on ``train``."""
-    heads = fit_heads(train, featurise(train, tokenizer, _CACHE, NGRAMS_USED))
+    concepts = shipped_concept_words()
+    heads = fit_heads(train, featurise(train, tokenizer, _CACHE, NGRAMS_USED, concepts))
     model = TextModel(
         heads={k: Head.model_validate(v) for k, v in heads.items()},
         training_data_sha256="0" * 64,
@@ -61,7 +63,7 @@ def scores_on(
     )
     return [
         {c.value: model.score(c.value, f) for c in HEADS}
-        for f in featurise(test, tokenizer, _CACHE, NGRAMS_USED)
+        for f in featurise(test, tokenizer, _CACHE, NGRAMS_USED, concepts)
     ]
 
 

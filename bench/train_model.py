@@ -17,8 +17,12 @@ Training data, gathered in a fixed order (the weights are the same bytes on ever
 - ordinary SMS as negatives of every category (default: ``tests/data/benign_probe.jsonl``).
 
 ``--check`` trains nothing and needs neither library: it exits 1 when the weights were fit
-on other data than today's (a pack example or a labelled set changed since), so CI notices
-weights gone stale.
+on other data than today's (a pack example, a concept's words or a labelled set changed
+since), so CI notices weights gone stale.
+
+Besides characters and words, the heads read which shipped concepts' words a message holds
+(``k:`` features, :class:`linter.core.text_model.ConceptWords`); the weights file keeps the
+words of the concepts the heads weigh, so scoring never depends on the packs of the day.
 
 The weights file records the sha256 of the examples it was fit on; msglint folds it into
 ``packs_version``. Exit 2 when a data file cannot be read.
@@ -32,6 +36,7 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from eval import MEASURING_ONLY
@@ -39,8 +44,15 @@ from eval import MEASURING_ONLY
 from linter.core.models import Category, MessageContext
 from linter.core.prepare import prepare
 from linter.core.rule_spec import RuleSpec
-from linter.core.text_model import FEATURES_VERSION, NGRAMS, features, shipped_weights_path
+from linter.core.text_model import (
+    FEATURES_VERSION,
+    NGRAMS,
+    ConceptWords,
+    features,
+    shipped_weights_path,
+)
 from linter.core.tokens import Tokenizer
+from linter.packs.concept_loader import load_concepts
 from linter.packs.loader import load_pack, pack_files, shipped_pack_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,9 +225,24 @@ def merged(examples: Iterable[Example]) -> list[Example]:
     return list(by_key.values())
 
 
-def data_hash(examples: Sequence[Example]) -> str:
+@cache  # the packs do not change while a bench runs
+def shipped_concept_words() -> ConceptWords:
+    """The plain words of every shipped concept (what the ``k:`` features read): a concept's
+    own words and those of the concepts its entries name alone."""
+    library = load_concepts([shipped_pack_dir()], shipped_pack_dir())
+    words: dict[str, frozenset[str]] = {}
+    for name in library.concepts:
+        node = library.get(name).node
+        if node is not None and node.words:
+            words[name] = node.words
+    return ConceptWords.of(words)
+
+
+def data_hash(examples: Sequence[Example], concepts: ConceptWords) -> str:
+    """What the weights are fit on: the examples, and the concept words the model reads
+    (a concept edit changes the ``k:`` features, so it makes the weights stale too)."""
     rows = [[e.text, e.recipient, sorted(e.labels.items())] for e in examples]
-    blob = json.dumps([FEATURES_VERSION, rows], ensure_ascii=False, sort_keys=True)
+    blob = json.dumps([FEATURES_VERSION, rows, concepts.sha256], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -224,14 +251,18 @@ def featurise(
     tokenizer: Tokenizer,
     cache: dict[tuple[str, str], set[str]] | None = None,
     ngrams: tuple[int, ...] = NGRAMS,
+    concepts: ConceptWords | None = None,
 ) -> list[set[str]]:
-    """Each example's features, as msglint computes them on its prepared text."""
+    """Each example's features, as msglint computes them on its prepared text (``concepts``:
+    the shipped concepts' words unless given)."""
     cache = {} if cache is None else cache
+    concepts = concepts if concepts is not None else shipped_concept_words()
     out = []
     for e in examples:
         key = (e.text, e.recipient)
         if key not in cache:
-            cache[key] = features(prepare(e.text).text, tokenizer, e.recipient, ngrams)
+            text = prepare(e.text).text
+            cache[key] = features(text, tokenizer, e.recipient, ngrams, concepts)
         out.append(cache[key])
     return out
 
@@ -299,8 +330,17 @@ def gather(
 def weights_document(
     examples: Sequence[Example],
     heads: dict[str, dict[str, object]],
+    concepts: ConceptWords,
     ngrams: tuple[int, ...] = NGRAMS,
 ) -> str:
+    """The weights file: the heads, and the words of the concepts they weigh (so msglint
+    reads the ``k:`` features as they were fit, whatever the packs say later)."""
+    weighed = {
+        f[2:]
+        for head in heads.values()
+        for f in head["weights"]  # type: ignore[union-attr]
+        if f.startswith("k:")
+    }
     counts = {
         cat.value: {
             "positive": sum(e.labels.get(cat.value) == 1 for e in examples),
@@ -311,8 +351,9 @@ def weights_document(
     doc = {
         "format": 1,
         "features_version": FEATURES_VERSION,
-        "training_data_sha256": data_hash(examples),
+        "training_data_sha256": data_hash(examples, concepts),
         "ngrams": list(ngrams),
+        "concepts": {n: list(ws) for n, ws in concepts.only(weighed).words.items()},
         "training": {
             "C": C,
             "min_count": MIN_COUNT,
@@ -376,12 +417,12 @@ def check_fresh(examples: Sequence[Example], weights: Path) -> int:
     except (OSError, ValueError) as exc:
         print(f"train_model: {weights}: {exc}", file=sys.stderr)
         return 2
-    if recorded == data_hash(examples):
+    if recorded == data_hash(examples, shipped_concept_words()):
         print(f"{weights}: fit on today's {len(examples)} examples")
         return 0
     print(
         f"{weights}: stale: fit on other data than today's {len(examples)} examples "
-        "(a pack example or a labelled set changed); retrain with "
+        "(a pack example, a concept's words or a labelled set changed); retrain with "
         "`pip install -e '.[train]' && python bench/train_model.py`",
         file=sys.stderr,
     )
@@ -400,10 +441,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         return check_fresh(examples, args.out)
     ngrams = tuple(args.ngrams)
-    feats = featurise(examples, Tokenizer(), ngrams=ngrams)
+    concepts = shipped_concept_words()
+    feats = featurise(examples, Tokenizer(), ngrams=ngrams, concepts=concepts)
     heads = fit_heads(examples, feats)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(weights_document(examples, heads, ngrams), encoding="utf-8")
+    args.out.write_text(weights_document(examples, heads, concepts, ngrams), encoding="utf-8")
     sizes = ", ".join(f"{k}: {len(v['weights'])}" for k, v in heads.items())  # type: ignore[arg-type]
     print(f"{len(examples)} examples → {args.out} ({args.out.stat().st_size:,} bytes; {sizes})")
     return 0

@@ -5,10 +5,12 @@ it; it scores without scikit-learn; its weights' training data is in ``packs_ver
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
 import sys
 from pathlib import Path
 
+import orjson
 import pytest
 
 from linter.cli.main import main
@@ -17,7 +19,14 @@ from linter.core.matchers import normalise_term
 from linter.core.models import Channel, MessageContext, Severity
 from linter.core.options import EngineOptions
 from linter.core.prepare import prepare_text
-from linter.core.text_model import features, shipped_model
+from linter.core.text_model import (
+    ConceptWords,
+    ModelLoadError,
+    features,
+    parse_weights,
+    shipped_model,
+    shipped_weights_path,
+)
 from linter.packs.loader import build_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,7 +253,7 @@ def category_silent_pack(when: str) -> str:
 
 
 def _threat_score(text: str) -> float:
-    return shipped_model().score("threat", frozenset(features(prepare_text(text))))
+    return shipped_model().score_text("threat", prepare_text(text))
 
 
 @pytest.mark.parametrize(
@@ -336,6 +345,46 @@ def test_the_model_reads_words_not_signatures_or_manners():
     assert features(prepare_text("【安信消费金融】您的借款已逾期，请尽快还款。")) == plain
     assert features(prepare_text("您的借款已逾期，请尽快还款。【安信消费金融】")) == plain
     assert not any("安信" in f for f in features(prepare_text("【安信】你好")))
+
+
+def test_the_model_reads_which_concepts_words_a_message_holds():
+    """``k:`` features: a word read as its concept, and as every concept whose entry names
+    that concept alone, so what the heads learn of one word reaches the words beside it."""
+    concepts = ConceptWords.of({"上门": ["上门", "登门"], "家人": ["家人", "父母", "爸妈"]})
+    visit = features(prepare_text("明天登门拜访"), concepts=concepts)
+    assert "k:上门" in visit and "k:家人" not in visit
+    family = features(prepare_text("我们会联系你爸妈"), concepts=concepts)
+    assert {f for f in family if f.startswith("k:")} == {"k:家人"}
+    assert not any(f.startswith("k:") for f in features(prepare_text("明天登门拜访")))
+
+
+def test_the_shipped_weights_keep_the_concept_words_they_were_fit_with():
+    """The weights file carries the words of each concept a head weighs: scoring reads those,
+    not the packs of the day, and every ``k:`` weight names a concept it carries."""
+    model = shipped_model()
+    weighed = {f[2:] for h in model.heads.values() for f in h.weights if f.startswith("k:")}
+    assert weighed, "the heads weigh no concept"
+    assert weighed == set(model.concepts.words)
+    assert all(model.concepts.words[name] for name in weighed)
+
+
+def test_a_weights_file_with_a_malformed_concept_list_names_the_field():
+    raw = orjson.loads(shipped_weights_path().read_bytes())
+    raw["concepts"] = {"上门": "上门"}  # a string, not a list of words
+    with pytest.raises(ModelLoadError, match=r"concepts\.上门"):
+        parse_weights(orjson.dumps(raw), "bad.json")
+
+
+def test_an_engine_kept_in_the_cache_keeps_the_model_it_read():
+    """Built, the engine has read the weights (its version names them); pickled into the
+    engine cache with it, so a check that reads the cache does not read them again."""
+    engine = build_engine(options=EngineOptions(select=["ALL", "ZH-MDL"]))
+    again = pickle.loads(pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL))
+    kept = [r.matcher._model for r in again.all_rules if r.spec.match.kind == "model"]
+    assert kept and all(m is not None for m in kept)
+    assert len({id(m) for m in kept}) == 1  # one model shared by the four heads' rules
+    text = prepare_text(UNSEEN_THREAT)
+    assert kept[0].score_text("threat", text) == shipped_model().score_text("threat", text)
 
 
 def test_scoring_needs_neither_scikit_learn_nor_numpy():

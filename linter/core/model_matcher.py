@@ -13,16 +13,18 @@ from .fix_check import ANYWHERE, Reach
 from .models import Category, Severity
 from .options import EngineOptions
 from .rule_spec import ModelMatch
-from .text_model import TextModel, clauses, content_view, features, shipped_model
+from .text_model import ConceptWords, TextModel, clauses, content_view, features, shipped_model
 
 if TYPE_CHECKING:  # types only: matchers imports this module
     from .matchers import PackRegex, PatternFinder
 
 
 @lru_cache(maxsize=256)
-def _message_features(text: str, recipient: str, ngrams: tuple[int, ...]) -> frozenset[str]:
+def _message_features(
+    text: str, recipient: str, ngrams: tuple[int, ...], concepts: ConceptWords
+) -> frozenset[str]:
     """A prepared text's model features; the model rules of every category share them."""
-    return frozenset(features(text, None, recipient, ngrams))
+    return frozenset(features(text, None, recipient, ngrams, concepts))
 
 
 class ModelMatcher:
@@ -48,6 +50,7 @@ class ModelMatcher:
         self.beside_findings = spec.beside_findings
         #: asked after the other rules, as they allow (see ``ModelMatch.when``)
         self.second_opinion_only = spec.when != "always"
+        self._model: TextModel | None = None
 
     def second_opinion_score(
         self, said: frozenset[Category], weighed: frozenset[Category]
@@ -67,9 +70,14 @@ class ModelMatcher:
 
     @property
     def model(self) -> TextModel:
-        """The shipped weights, read on first use (once per process): an engine none of
-        whose selected rules is a model rule never reads them."""
-        return shipped_model()
+        """The shipped weights, read on first use: an engine none of whose selected rules is
+        a model rule never reads them. The engine reads them when it is built (its version
+        names them), so they are kept with it in the engine cache: a check that reads the
+        engine from there does not read the weights file and build their concept automaton
+        again."""
+        if self._model is None:
+            self._model = shipped_model()
+        return self._model
 
     def finders(self) -> Iterable[PatternFinder]:
         return ()
@@ -93,8 +101,9 @@ class ModelMatcher:
         return (self.model.version,)
 
     def _score(self, text: str, recipient: str) -> float:
-        feats = _message_features(text, recipient, self.model.ngrams)
-        return self.model.score(self.category, feats)
+        model = self.model
+        feats = _message_features(text, recipient, model.ngrams, model.concepts)
+        return model.score(self.category, feats)
 
     def find(self, analysis: Analysis) -> list[Span]:
         text, recipient = analysis.text, analysis.context.recipient.value
@@ -108,7 +117,7 @@ class ModelMatcher:
         model, category = self.model, self.category
 
         def drove(c: Span) -> tuple[float, int]:
-            feats = _message_features(text[c[0] : c[1]], recipient, model.ngrams)
+            feats = _message_features(text[c[0] : c[1]], recipient, model.ngrams, model.concepts)
             return (model.contribution(category, feats), -c[0])
 
         return [max(spans, key=drove)]

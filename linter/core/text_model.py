@@ -1,4 +1,5 @@
-"""A learned second opinion: a linear model per category over characters and jieba words.
+"""A learned second opinion: a linear model per category over characters, jieba words and
+the concepts whose words a message holds.
 
 The rules say exactly what they catch; a model trained on the labelled messages catches
 phrasings nobody wrote a rule for. It reads the **prepared** text (simplified, half width,
@@ -13,8 +14,13 @@ plain IM reminders.
 Features are binary: every character n-gram, 1 to 3 characters long unless the weights
 file says otherwise (``c:`` + the characters); every jieba word of two or more characters
 (``w:`` + the word), cut by jieba's own dictionary with no pack's user words, so that a pack
-edit never shifts what the model reads; and the recipient when it is not the debtor
-(``r:third_party``). A message's vector is scaled to length 1, so its score is::
+edit never shifts what the model reads; every concept of the shipped packs one of whose
+words the text holds (``k:`` + the concept's name, :class:`ConceptWords`), so that what the
+heads learn of one word reaches the others a compliance officer listed beside it; and the
+recipient when it is not the debtor (``r:third_party``). The concepts' words are those of
+the packs the heads were fit with, kept in the weights file: editing a concept changes what
+the model reads only once it is trained again. A message's vector is scaled to length 1, so
+its score is::
 
     P = sigmoid(bias + sum(weight[f] for f in features) / sqrt(len(features)))
 
@@ -26,12 +32,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
+import ahocorasick
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -40,7 +48,7 @@ from .signatures import signatures
 from .tokens import Tokenizer
 
 #: what the featuriser does; a weights file made for another version does not load
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 #: the character n-grams a model reads unless its weights file says otherwise
 NGRAMS: tuple[int, ...] = (1, 2, 3)
 #: the weights that ship with msglint (a package resource beside this module)
@@ -55,14 +63,68 @@ def plain_tokenizer() -> Tokenizer:
     return Tokenizer()
 
 
+@dataclass(frozen=True, eq=False)
+class ConceptWords:
+    """The plain words of concepts (name → words, prepared text), found in one pass.
+
+    A concept's words are those its entries spell out, with the words of every concept an
+    entry names on its own (``{家人}`` in 亲属's terms); templates joining concepts
+    (``{你}的?{家人}``) add none: their parts are words of their own concepts already."""
+
+    words: Mapping[str, tuple[str, ...]]
+    _automaton: ahocorasick.Automaton = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        owners: dict[str, list[str]] = {}
+        for name in sorted(self.words):
+            for word in self.words[name]:
+                if word:
+                    owners.setdefault(word, []).append(name)
+        automaton = ahocorasick.Automaton()
+        for word, names in owners.items():
+            automaton.add_word(word, tuple(names))
+        if owners:
+            automaton.make_automaton()
+        object.__setattr__(self, "_automaton", automaton)
+
+    @classmethod
+    def of(cls, words: Mapping[str, Iterable[str]]) -> ConceptWords:
+        return cls({name: tuple(sorted(set(ws))) for name, ws in sorted(words.items())})
+
+    def names_in(self, text: str) -> set[str]:
+        """The concepts one of whose words ``text`` holds."""
+        if not self.words:
+            return set()
+        found: set[str] = set()
+        for _end, names in self._automaton.iter(text):
+            found.update(names)
+        return found
+
+    def only(self, names: Iterable[str]) -> ConceptWords:
+        """These concepts alone (the ones a model's heads weigh)."""
+        keep = set(names)
+        return ConceptWords({n: ws for n, ws in self.words.items() if n in keep})
+
+    @property
+    def sha256(self) -> str:
+        blob = orjson.dumps(self.words, option=orjson.OPT_SORT_KEYS)
+        return hashlib.sha256(blob).hexdigest()
+
+
+#: a model fit without concepts reads none
+NO_CONCEPTS = ConceptWords({})
+
+
 def features(
     text: str,
     tokenizer: Tokenizer | None = None,
     recipient: str = "debtor",
     ngrams: tuple[int, ...] = NGRAMS,
+    concepts: ConceptWords = NO_CONCEPTS,
 ) -> set[str]:
-    """The binary features of a prepared text: character 1-3-grams, jieba words, and who it
-    goes to when that is not the debtor (any debt detail told to a third party discloses)."""
+    """The binary features of a prepared text: character 1-3-grams, jieba words, the
+    concepts whose words it holds, and who it goes to when that is not the debtor (any debt
+    detail told to a third party discloses)."""
     tokenizer = tokenizer or plain_tokenizer()
     text = content_view(text)
     chars = "".join(text.split())  # spacing carries nothing a sender means
@@ -71,6 +133,7 @@ def features(
         out.update("c:" + chars[i : i + n] for i in range(len(chars) - n + 1))
     words = tokenizer.tokenize(text)
     out.update("w:" + t.text for t in words if len(t.text) > 1 and not t.text.isspace())
+    out.update("k:" + name for name in concepts.names_in(text))
     if recipient != "debtor":
         out.add("r:" + recipient)
     return out
@@ -111,6 +174,8 @@ class WeightsFile(BaseModel):
     #: how it was trained (regularisation, sources, counts): for a reader, not for scoring
     training: dict[str, object] = Field(default_factory=dict)
     heads: dict[str, Head]
+    #: the words of each concept a head weighs (``k:`` features), as the packs had them
+    concepts: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class ModelLoadError(ValueError):
@@ -133,6 +198,8 @@ class TextModel:
     ngrams: tuple[int, ...]
     #: sha256 of the weights file's bytes
     sha256: str
+    #: the concepts whose presence it reads (``k:`` features)
+    concepts: ConceptWords = NO_CONCEPTS
 
     def score(self, category: str, feats: AbstractSet[str]) -> float:
         head = self.heads[category]
@@ -155,7 +222,9 @@ class TextModel:
         tokenizer: Tokenizer | None = None,
         recipient: str = "debtor",
     ) -> float:
-        return self.score(category, features(text, tokenizer, recipient, self.ngrams))
+        return self.score(
+            category, features(text, tokenizer, recipient, self.ngrams, self.concepts)
+        )
 
     @property
     def version(self) -> str:
@@ -182,6 +251,7 @@ def parse_weights(raw: bytes, shown: str) -> TextModel:
         training_data_sha256=data.training_data_sha256,
         ngrams=tuple(data.ngrams),
         sha256=hashlib.sha256(raw).hexdigest(),
+        concepts=ConceptWords.of(data.concepts),
     )
 
 
