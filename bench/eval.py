@@ -75,6 +75,7 @@ MEASURING_ONLY = frozenset(
         "holdout11_messages.yaml",
         "holdout12_messages.yaml",
         "holdout13_messages.yaml",
+        "holdout14_messages.yaml",
     }
 )
 Provenance = Literal[
