@@ -44,7 +44,7 @@ from ..core.engine_version import DECIDING_DISTRIBUTIONS, installed_version
 from ..core.options import EngineOptions
 from ..core.user_cache import cache_dir, mark_used, write_cache
 
-#: built engines kept (~20 MB each, with the model they read): one per set of packs and options in use
+#: built engines kept (~20 MB each, with their model): one per set of packs and options
 ENGINE_CACHE_KEEP = 4
 
 #: the first bytes of a cache file, then its key (a file is read only under its own name)
