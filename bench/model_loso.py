@@ -54,7 +54,7 @@ def scores_on(
 ) -> list[dict[str, float]]:
     """Each test example's score per head, from heads fit on ``train``."""
     concepts = shipped_concept_words()
-    heads = fit_heads(train, featurise(train, tokenizer, _CACHE, NGRAMS_USED, concepts))
+    heads = fit_heads(train, featurise(train, tokenizer, _CACHE, NGRAMS_USED, concepts=concepts))
     model = TextModel(
         heads={k: Head.model_validate(v) for k, v in heads.items()},
         training_data_sha256="0" * 64,
@@ -63,7 +63,7 @@ def scores_on(
     )
     return [
         {c.value: model.score(c.value, f) for c in HEADS}
-        for f in featurise(test, tokenizer, _CACHE, NGRAMS_USED, concepts)
+        for f in featurise(test, tokenizer, _CACHE, NGRAMS_USED, concepts=concepts)
     ]
 
 

@@ -251,12 +251,13 @@ def featurise(
     tokenizer: Tokenizer,
     cache: dict[tuple[str, str], set[str]] | None = None,
     ngrams: tuple[int, ...] = NGRAMS,
-    concepts: ConceptWords | None = None,
+    *,
+    concepts: ConceptWords,
 ) -> list[set[str]]:
     """Each example's features, as msglint computes them on its prepared text (``concepts``:
-    the shipped concepts' words unless given)."""
+    the words the ``k:`` features read, :func:`shipped_concept_words`; the caller also
+    writes them into the weights)."""
     cache = {} if cache is None else cache
-    concepts = concepts if concepts is not None else shipped_concept_words()
     out = []
     for e in examples:
         key = (e.text, e.recipient)
@@ -353,7 +354,7 @@ def weights_document(
         "features_version": FEATURES_VERSION,
         "training_data_sha256": data_hash(examples, concepts),
         "ngrams": list(ngrams),
-        "concepts": {n: list(ws) for n, ws in concepts.only(weighed).words.items()},
+        "concepts": {n: list(ws) for n, ws in concepts.words.items() if n in weighed},
         "training": {
             "C": C,
             "min_count": MIN_COUNT,

@@ -100,11 +100,6 @@ class ConceptWords:
             found.update(names)
         return found
 
-    def only(self, names: Iterable[str]) -> ConceptWords:
-        """These concepts alone (the ones a model's heads weigh)."""
-        keep = set(names)
-        return ConceptWords({n: ws for n, ws in self.words.items() if n in keep})
-
     @property
     def sha256(self) -> str:
         blob = orjson.dumps(self.words, option=orjson.OPT_SORT_KEYS)
