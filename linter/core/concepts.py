@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -42,6 +43,9 @@ from .templates import (
     strings,
 )
 from .tokens import Tokenizer
+
+if TYPE_CHECKING:
+    from .role_finder import RoleFinder
 
 #: a concept's regex is for a token-level thing, never a phrase list
 MAX_PATTERN_CHARS = 60
@@ -207,6 +211,10 @@ class ConceptLibrary:
         self._expanding: set[str] = set()
         #: template → its tree (see :meth:`node`)
         self._nodes: dict[str, Choice] = {}
+        #: (templates, patterns) → the role finder built over them (see
+        #: :func:`linter.core.role_finder.finder_for`): one per distinct list, however many
+        #: rules name it
+        self.finders: dict[tuple[tuple[str, ...], tuple[str, ...]], RoleFinder] = {}
         for concept in self.concepts.values():
             self._resolve(concept)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from .analysis import Analysis, Span
 from .concepts import ConceptLibrary, ContextSpec, CueSpec, TemplateError, Where
 from .cues import CLAUSE_BREAK, SENTENCE_BREAK, quoted_mention, scope_region
-from .role_finder import RoleFinder
+from .role_finder import RoleFinder, finder_for
 
 #: the attributes every frame has even with no table loaded
 DEFAULT_ATTRIBUTES: dict[str, list[str]] = {
@@ -69,7 +69,7 @@ class ContextTable:
                     "a cue either sets attributes or is pseudo: true"
                 )
             try:
-                finder = RoleFinder(row.cue, library, row.patterns)
+                finder = finder_for(row.cue, library, row.patterns)
             except TemplateError as exc:
                 raise Where(where.path, where.line, field).error(str(exc)) from None
             self.rows.append(_Row(row, finder))

@@ -41,7 +41,7 @@ from .frame_spec import (
     ScopedTerms,
 )
 from .matchers import _Kind
-from .role_finder import RoleFinder, RoleHit
+from .role_finder import RoleFinder, RoleHit, finder_for
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,8 @@ class _ConceptKind(_Kind):
     def __init__(self, spec: Any, setup: ConceptSetup) -> None:
         self.setup = setup
         lib = setup.library
-        self._inside = [(RoleFinder(s.terms, lib), s.scope) for s in spec.inside]
-        self._not_inside = [(RoleFinder(s.terms, lib), s.scope) for s in spec.not_inside]
+        self._inside = [(finder_for(s.terms, lib), s.scope) for s in spec.inside]
+        self._not_inside = [(finder_for(s.terms, lib), s.scope) for s in spec.not_inside]
 
     def _filter_finders(self) -> Iterable[RoleFinder]:
         yield from (f for f, _ in self._inside)
@@ -141,7 +141,7 @@ class PhraseMatcher(_ConceptKind):
     def __init__(self, spec: PhraseMatch, expand: Callable[[list[str]], list[str]]) -> None:
         setup = _setup(expand)
         super().__init__(spec, setup)
-        self.finder = RoleFinder(spec.terms, setup.library)
+        self.finder = finder_for(spec.terms, setup.library)
 
     def finders(self) -> Iterable[RoleFinder]:  # type: ignore[override]
         return (self.finder, *self._filter_finders())
@@ -177,7 +177,7 @@ class FrameMatcher(_ConceptKind):
         lib = setup.library
         self.spec = spec
         self.roles = {
-            role: RoleFinder(getattr(spec, role), lib) for role in ROLES if getattr(spec, role)
+            role: finder_for(getattr(spec, role), lib) for role in ROLES if getattr(spec, role)
         }
         table = setup.table
         self.needs: dict[str, tuple[str, ...]] = dict(DEFAULT_NEEDS)

@@ -140,6 +140,20 @@ class RoleFinder:
         return [RoleHit(s, t) for s, t in sorted(found.items())]
 
 
+def finder_for(
+    templates: list[str], library: ConceptLibrary, patterns: list[str] = ()
+) -> RoleFinder:
+    """The role finder of these templates over ``library``, built once and shared: the same
+    list (``{新闻出处}``, ``{通知框架}``) is named by dozens of rules, and a finder holds every
+    word of its concepts, so one each would multiply what an engine builds and keeps. A finder
+    changes nothing of its own after it is built (its hits are kept with the analysis)."""
+    key = (tuple(templates), tuple(patterns))
+    finder = library.finders.get(key)
+    if finder is None:
+        finder = library.finders[key] = RoleFinder(templates, library, patterns)
+    return finder
+
+
 def _pattern_spans(pattern: regex.Pattern[str], analysis: Analysis) -> list[Span]:
     """Where a concept regex matches the message (many finders share a concept's regexes:
     each runs once per message)."""
