@@ -21,7 +21,8 @@ Rules are independent of each other (a rule's findings never depend on which oth
 are selected), so every text is linted once and each rule's removal is computed from the
 rules that fired, rather than rebuilding the engine with ``ignore`` once per rule.
 
-Default labelled sets: tests/data/dev_messages.yaml, tests/data/holdout*_messages.yaml (but
+Default labelled sets: the written dev sets (tests/data/dev*_messages.yaml),
+tests/data/holdout*_messages.yaml (but
 those eval.MEASURING_ONLY keeps blind) and tests/data/real/dev/*.yaml. Nothing under a
 folder named ``test`` is read (that half is for reporting, never for deciding). A report:
 exit 0; exit 2 when a pack or data set cannot be read. The JSON document carries rule ids,
@@ -66,7 +67,7 @@ Fired = dict[Category, frozenset[str]]
 def default_datasets(root: Path = ROOT) -> list[Path]:
     data = root / "tests" / "data"
     return [
-        data / "dev_messages.yaml",
+        *sorted(data.glob("dev*_messages.yaml")),
         *sorted(p for p in data.glob("holdout*_messages.yaml") if p.name not in MEASURING_ONLY),
         *sorted((data / "real" / "dev").glob("*.yaml")),
     ]

@@ -13,7 +13,7 @@ count):
 1. the examples of every rule in the *before* folder, the regression corpus: a trigger
    example whose category was flagged before and is not after is ``lost``; a pass example
    whose rule's category was not flagged before and is after is ``new FP``;
-2. the labelled sets (default as ``bench/retire_check.py``: the written dev set, the
+2. the labelled sets (default as ``bench/retire_check.py``: the written dev sets, the
    holdouts but those ``eval.MEASURING_ONLY`` keeps blind, the real dev half; never a
    folder named ``test``): per category, messages caught before and not after (``lost``)
    and new false positives (``new FP``), beside the gains (``new TP``, ``FP gone``);
