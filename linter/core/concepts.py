@@ -251,7 +251,12 @@ class ConceptLibrary:
             raise concept.where.error(f"concept {concept.name!r} has no terms and no patterns")
         concept.node = node
         concept.gaps = tuple(dict.fromkeys(gaps))  # one entry named twice is walked once
-        concept.exclusions = tuple(prepare(x).text for x in concept.spec.exclusions)
+        # its own exclusions first (checked against its entries at load), then those of every
+        # concept its entries name: 网上追逃 is not the audience 网上 wherever {受众} is used
+        own = [prepare(x).text for x in concept.spec.exclusions]
+        named = [n.strip() for t in concept.spec.terms for n in regex.findall(r"\{([^{}]+)\}", t)]
+        inherited = [x for n in named for x in self.get(n).exclusions]
+        concept.exclusions = (*own, *(x for x in dict.fromkeys(inherited) if x not in own))
 
     def __contains__(self, name: str) -> bool:
         return name in self.concepts
@@ -418,7 +423,7 @@ def check_concept_examples(
             else:
                 reason = f"example {example!r} holds no entry of {concept.name} (jieba: {shown})"
             raise where.error(reason)
-        for i, exclusion in enumerate(concept.exclusions):
+        for i, exclusion in enumerate(concept.exclusions[: len(spec.exclusions)]):
             if not occurs(node, _analysis(exclusion, index, tokenizer)):
                 where = Where(concept.where.path, concept.where.line, f"{concept.name}.not[{i}]")
                 raise where.error(

@@ -1,0 +1,76 @@
+"""A concept's ``not`` reaches every concept that names it (linter/core/concepts.py): an
+exclusion is written once, on the concept whose word it is about. Real engine, real jieba."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linter.packs.loader import build_engine
+
+CONCEPTS = """\
+concepts:
+  受众:
+    label: {zh: 受众}
+    terms: [网上 | 同事 | 邻居]
+    not: [网上追逃, 本地同事]
+    examples: [发到网上]
+  披露对象:
+    label: {zh: 披露对象}
+    terms: ['你?的?{受众}']
+    examples: [你的同事]
+  告诉:
+    label: {zh: 告诉}
+    terms: [告诉 | 发到 | 上报至]
+    examples: [告诉你的同事]
+"""
+
+RULE = """\
+pack: {name: inherit, language: zh-CN}
+rules:
+  - id: XY-TPD-201
+    name: tell-audience
+    category: third_party_disclosure
+    severity: error
+    message: {zh: 告诉旁人, en: tell others}
+    basis: [test]
+    match:
+      kind: frame
+      act: '{告诉}'
+      object: '{披露对象}'
+      need: [object]
+      within: 4
+      focus: act-object
+    fix: {applicability: manual, description: {zh: 删除, en: remove}}
+    examples:
+      trigger: [{text: 我们会告诉你的同事}]
+      pass: [{text: 我们会告诉您本人}]
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory):
+    root: Path = tmp_path_factory.mktemp("inherit")
+    (root / "concepts").mkdir()
+    (root / "concepts" / "test.yaml").write_text(CONCEPTS, encoding="utf-8")
+    (root / "inherit.yaml").write_text(RULE, encoding="utf-8")
+    return build_engine([root], shipped=False)
+
+
+def matched(engine, text: str) -> list[str]:
+    return [v.matched for v in engine.lint(text, merge=False).violations if v.rule == "XY-TPD-201"]
+
+
+def test_a_named_concepts_exclusions_are_inherited(engine) -> None:
+    lib = engine.concepts
+    assert lib.get("受众").exclusions == ("网上追逃", "本地同事")
+    assert set(lib.get("披露对象").exclusions) == {"网上追逃", "本地同事"}
+    assert lib.get("告诉").exclusions == ()
+
+
+def test_the_inherited_exclusion_silences_the_rule_that_names_the_parent(engine) -> None:
+    assert matched(engine, "我们会告诉你的同事。") == ["告诉你的同事"]
+    assert matched(engine, "我们的本地同事会告诉你。") == []  # the sender's staff: no audience
+    assert matched(engine, "我们会告诉网上的人。") == ["告诉网上"]
+    assert matched(engine, "我们会告诉网上追逃系统。") == []
