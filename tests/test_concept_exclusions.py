@@ -3,9 +3,8 @@ exclusion is written once, on the concept whose word it is about. Real engine, r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from concept_packs import write_concept_pack
 
 from linter.packs.loader import build_engine
 
@@ -51,11 +50,8 @@ rules:
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory):
-    root: Path = tmp_path_factory.mktemp("inherit")
-    (root / "concepts").mkdir()
-    (root / "concepts" / "test.yaml").write_text(CONCEPTS, encoding="utf-8")
-    (root / "inherit.yaml").write_text(RULE, encoding="utf-8")
-    return build_engine([root], shipped=False)
+    folder = write_concept_pack(tmp_path_factory.mktemp("inherit"), CONCEPTS, RULE, "inherit")
+    return build_engine([folder], shipped=False)
 
 
 def matched(engine, text: str) -> list[str]:

@@ -5,9 +5,9 @@ it stands for stand on token boundaries. Real engine, real jieba."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
+from concept_packs import write_concept_pack
 
 from linter.core.analysis import analyse
 from linter.core.models import MessageContext
@@ -62,11 +62,8 @@ rules:
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory):
-    root: Path = tmp_path_factory.mktemp("walk")
-    (root / "concepts").mkdir()
-    (root / "concepts" / "test.yaml").write_text(CONCEPTS, encoding="utf-8")
-    (root / "walk.yaml").write_text(RULE, encoding="utf-8")
-    return build_engine([root], shipped=False)
+    folder = write_concept_pack(tmp_path_factory.mktemp("walk"), CONCEPTS, RULE, "walk")
+    return build_engine([folder], shipped=False)
 
 
 def matched(engine, text: str) -> list[str]:
