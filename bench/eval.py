@@ -75,7 +75,6 @@ MEASURING_ONLY = frozenset(
         "holdout11_messages.yaml",
         "holdout12_messages.yaml",
         "holdout13_messages.yaml",
-        "holdout14_messages.yaml",
         "holdout15_messages.yaml",
     }
 )

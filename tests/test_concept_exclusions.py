@@ -3,6 +3,8 @@ exclusion is written once, on the concept whose word it is about. Real engine, r
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from concept_packs import write_concept_pack
 
@@ -70,3 +72,46 @@ def test_the_inherited_exclusion_silences_the_rule_that_names_the_parent(engine)
     assert matched(engine, "我们的本地同事会告诉你。") == []  # the sender's staff: no audience
     assert matched(engine, "我们会告诉网上的人。") == ["告诉网上"]
     assert matched(engine, "我们会告诉网上追逃系统。") == []
+
+
+GAP_CONCEPTS = """\
+concepts:
+  法院:
+    label: {zh: 法院}
+    terms: [法院 | 人民法院]
+    not: [法院路]
+    examples: [人民法院]
+  受理:
+    label: {zh: 法院受理}
+    terms: ['{法院}…受理']
+    examples: [法院已经受理]
+"""
+
+GAP_RULE = """\
+pack: {name: gap, language: zh-CN}
+rules:
+  - id: XY-LEG-201
+    name: court-accepted
+    category: misleading_legal
+    severity: error
+    message: {zh: 法院已受理, en: a court accepted the case}
+    basis: [test]
+    match: {kind: phrase, terms: ['{受理}']}
+    fix: {applicability: manual, description: {zh: 删除, en: remove}}
+    examples:
+      trigger: [{text: 法院已经受理了你的案子}]
+      pass: [{text: 我们没有起诉}]
+"""
+
+
+def test_an_excluded_word_begins_no_a_to_b_entry(tmp_path: Path) -> None:
+    folder = write_concept_pack(tmp_path, GAP_CONCEPTS, GAP_RULE, "gap")
+    engine = build_engine([folder], shipped=False)
+
+    def found(text: str) -> list[str]:
+        return [
+            v.matched for v in engine.lint(text, merge=False).violations if v.rule == "XY-LEG-201"
+        ]
+
+    assert found("法院已经受理了你的案子。") == ["法院已经受理"]
+    assert found("您预约的法院路支行业务已受理。") == []  # a street, not a court

@@ -119,11 +119,17 @@ class RoleFinder:
                 if first.get(span, i) >= i:
                     first[span] = i
         found: dict[Span, str] = {s: self._choices[i][1] for s, i in first.items()}
+        # an excluded word begins or ends no A…B entry either (法院路支行…已受理)
+        present = [x for x in self.exclusions if x in text] if self._gaps else []
+
+        def kept(part: list[Span]) -> list[Span]:
+            return [s for s in part if not allowed_by_phrase(text, s, present)] if present else part
+
         for a_choice, b_choice, template in self._gaps:
-            firsts = spans(a_choice, analysis)
+            firsts = kept(spans(a_choice, analysis))
             if not firsts:
                 continue
-            seconds = spans(b_choice, analysis)
+            seconds = kept(spans(b_choice, analysis))
             for a in firsts:
                 for b in seconds:
                     near = b[0] >= a[1] and b[0] - a[1] <= GAP_REACH
