@@ -254,8 +254,7 @@ class ConceptLibrary:
         # its own exclusions first (checked against its entries at load), then those of every
         # concept its entries name: 网上追逃 is not the audience 网上 wherever {受众} is used
         own = [prepare(x).text for x in concept.spec.exclusions]
-        named = [n.strip() for t in concept.spec.terms for n in regex.findall(r"\{([^{}]+)\}", t)]
-        inherited = [x for n in named for x in self.get(n).exclusions]
+        inherited = [x for t in concept.spec.terms for x in self.exclusions_of(t)]
         concept.exclusions = (*own, *(x for x in dict.fromkeys(inherited) if x not in own))
 
     def __contains__(self, name: str) -> bool:

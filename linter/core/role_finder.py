@@ -119,8 +119,9 @@ class RoleFinder:
                 if first.get(span, i) >= i:
                     first[span] = i
         found: dict[Span, str] = {s: self._choices[i][1] for s, i in first.items()}
-        # an excluded word begins or ends no A…B entry either (法院路支行…已受理)
-        present = [x for x in self.exclusions if x in text] if self._gaps else []
+        # only the exclusions the text holds can exclude anything: a hit inside one is no
+        # hit, and an excluded word begins or ends no A…B entry either (法院路支行…已受理)
+        present = [x for x in self.exclusions if x in text]
 
         def kept(part: list[Span]) -> list[Span]:
             return [s for s in part if not allowed_by_phrase(text, s, present)] if present else part
@@ -138,12 +139,7 @@ class RoleFinder:
         for pattern, template in self._patterns:
             for span in _pattern_spans(pattern, analysis):
                 found.setdefault(span, template)
-        if found and self.exclusions:
-            # only the exclusions the text holds can exclude anything
-            present = [x for x in self.exclusions if x in text]
-            if present:
-                found = {s: t for s, t in found.items() if not allowed_by_phrase(text, s, present)}
-        return [RoleHit(s, t) for s, t in sorted(found.items())]
+        return [RoleHit(s, found[s]) for s in kept(sorted(found))]
 
 
 def finder_for(
