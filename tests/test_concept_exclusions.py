@@ -1,14 +1,11 @@
 """A concept's ``not`` reaches every concept that names it (linter/core/concepts.py): an
-exclusion is written once, on the concept whose word it is about. Real engine, real jieba."""
+exclusion is written once, on the concept whose word it is about; and an excluded word begins
+or ends no ``A…B`` entry (linter/core/role_finder.py). Real engine, real jieba."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from concept_packs import write_concept_pack
-
-from linter.packs.loader import build_engine
+from concept_packs import concept_pack_engine
 
 CONCEPTS = """\
 concepts:
@@ -25,9 +22,18 @@ concepts:
     label: {zh: 告诉}
     terms: [告诉 | 发到 | 上报至]
     examples: [告诉你的同事]
+  法院:
+    label: {zh: 法院}
+    terms: [法院 | 人民法院]
+    not: [法院路]
+    examples: [人民法院]
+  受理:
+    label: {zh: 法院受理}
+    terms: ['{法院}…受理']
+    examples: [法院已经受理]
 """
 
-RULE = """\
+RULES = """\
 pack: {name: inherit, language: zh-CN}
 rules:
   - id: XY-TPD-201
@@ -47,49 +53,6 @@ rules:
     examples:
       trigger: [{text: 我们会告诉你的同事}]
       pass: [{text: 我们会告诉您本人}]
-"""
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory):
-    folder = write_concept_pack(tmp_path_factory.mktemp("inherit"), CONCEPTS, RULE, "inherit")
-    return build_engine([folder], shipped=False)
-
-
-def matched(engine, text: str) -> list[str]:
-    return [v.matched for v in engine.lint(text, merge=False).violations if v.rule == "XY-TPD-201"]
-
-
-def test_a_named_concepts_exclusions_are_inherited(engine) -> None:
-    lib = engine.concepts
-    assert lib.get("受众").exclusions == ("网上追逃", "本地同事")
-    assert set(lib.get("披露对象").exclusions) == {"网上追逃", "本地同事"}
-    assert lib.get("告诉").exclusions == ()
-
-
-def test_the_inherited_exclusion_silences_the_rule_that_names_the_parent(engine) -> None:
-    assert matched(engine, "我们会告诉你的同事。") == ["告诉你的同事"]
-    assert matched(engine, "我们的本地同事会告诉你。") == []  # the sender's staff: no audience
-    assert matched(engine, "我们会告诉网上的人。") == ["告诉网上"]
-    assert matched(engine, "我们会告诉网上追逃系统。") == []
-
-
-GAP_CONCEPTS = """\
-concepts:
-  法院:
-    label: {zh: 法院}
-    terms: [法院 | 人民法院]
-    not: [法院路]
-    examples: [人民法院]
-  受理:
-    label: {zh: 法院受理}
-    terms: ['{法院}…受理']
-    examples: [法院已经受理]
-"""
-
-GAP_RULE = """\
-pack: {name: gap, language: zh-CN}
-rules:
   - id: XY-LEG-201
     name: court-accepted
     category: misleading_legal
@@ -104,14 +67,35 @@ rules:
 """
 
 
-def test_an_excluded_word_begins_no_a_to_b_entry(tmp_path: Path) -> None:
-    folder = write_concept_pack(tmp_path, GAP_CONCEPTS, GAP_RULE, "gap")
-    engine = build_engine([folder], shipped=False)
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory):
+    return concept_pack_engine(tmp_path_factory.mktemp("inherit"), CONCEPTS, RULES, "inherit")
 
-    def found(text: str) -> list[str]:
-        return [
-            v.matched for v in engine.lint(text, merge=False).violations if v.rule == "XY-LEG-201"
-        ]
 
-    assert found("法院已经受理了你的案子。") == ["法院已经受理"]
-    assert found("您预约的法院路支行业务已受理。") == []  # a street, not a court
+def matched(engine, rule: str, text: str) -> list[str]:
+    return [v.matched for v in engine.lint(text, merge=False).violations if v.rule == rule]
+
+
+def test_a_named_concepts_exclusions_are_inherited(engine) -> None:
+    lib = engine.concepts
+    assert lib.get("受众").exclusions == ("网上追逃", "本地同事")
+    assert set(lib.get("披露对象").exclusions) == {"网上追逃", "本地同事"}
+    assert lib.get("告诉").exclusions == ()
+
+
+def test_the_inherited_exclusion_silences_the_rule_that_names_the_parent(engine) -> None:
+    def told(text: str) -> list[str]:
+        return matched(engine, "XY-TPD-201", text)
+
+    assert told("我们会告诉你的同事。") == ["告诉你的同事"]
+    assert told("我们的本地同事会告诉你。") == []  # the sender's staff: no audience
+    assert told("我们会告诉网上的人。") == ["告诉网上"]
+    assert told("我们会告诉网上追逃系统。") == []
+
+
+def test_an_excluded_word_begins_no_a_to_b_entry(engine) -> None:
+    def accepted(text: str) -> list[str]:
+        return matched(engine, "XY-LEG-201", text)
+
+    assert accepted("法院已经受理了你的案子。") == ["法院已经受理"]
+    assert accepted("您预约的法院路支行业务已受理。") == []  # a street, not a court

@@ -7,13 +7,12 @@ from __future__ import annotations
 import random
 
 import pytest
-from concept_packs import write_concept_pack
+from concept_packs import concept_pack_engine
 
 from linter.core.analysis import analyse
 from linter.core.models import MessageContext
 from linter.core.role_finder import RoleFinder
 from linter.core.templates import SMALL, enumerate_strings, size
-from linter.packs.loader import build_engine
 
 # a product far larger than SMALL: walked, not written out
 CONCEPTS = """\
@@ -62,8 +61,7 @@ rules:
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory):
-    folder = write_concept_pack(tmp_path_factory.mktemp("walk"), CONCEPTS, RULE, "walk")
-    return build_engine([folder], shipped=False)
+    return concept_pack_engine(tmp_path_factory.mktemp("walk"), CONCEPTS, RULE, "walk")
 
 
 def matched(engine, text: str) -> list[str]:
