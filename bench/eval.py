@@ -76,6 +76,7 @@ MEASURING_ONLY = frozenset(
         "holdout12_messages.yaml",
         "holdout13_messages.yaml",
         "holdout15_messages.yaml",
+        "holdout16_messages.yaml",
     }
 )
 Provenance = Literal[
