@@ -7,9 +7,9 @@ source in one group). For each group the heads are fit on everything else, as
 bench/train_model.py fits them (the written sets, the pack examples and their fixes, the
 ordinary SMS, the real messages of the other groups), and the shipped packs with those
 weights lint the group's messages, gates and all. The groups' findings together are scored
-like ``bench/eval.py`` scores a set: per category precision and recall, content-message
-recall and compliant messages flagged, with the ids of the messages wrongly flagged — the figure closest to what the real ``test`` half
-will show, without reading it.
+like ``bench/eval.py`` scores a set: per category found/support and wrong findings,
+content-message recall and compliant messages flagged, with the ids of the messages wrongly
+flagged — the figure closest to what the real ``test`` half will show, without reading it.
 
 bench/model_loso.py scores the heads' raw outputs; this scores what a user sees: the rules,
 and the heads only where their gates ask them. ``--try`` lints each group again with other
@@ -150,9 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             [shipped_pack_dir()], EngineOptions(ignore=["ZH-MDL"]), shipped=False
         )
         for k in range(args.folds):
-            held = [
-                (e, m) for e, m in real if zlib.crc32(e.source.encode()) % args.folds == k
-            ]
+            held = [(e, m) for e, m in real if zlib.crc32(e.source.encode()) % args.folds == k]
             if not held:
                 continue
             texts = {(e.text, e.recipient) for e, _ in held}
