@@ -71,3 +71,22 @@ def test_not_repaying_is_a_condition_not_a_negation(shipped) -> None:
 def test_right_away_in_slang_is_imminent(shipped) -> None:
     hits = found(shipped, DEBT + "再拖一天，我们立马起诉你。", "misleading_legal")
     assert any(c["modality"] == "imminent (立马)" for c in hits.values())
+
+
+def test_an_attempt_reported_as_failed_is_no_threat(shipped) -> None:
+    """未能 just before the act says it did not happen: a bank that could not reach a family
+    member and asks for a call-back threatens no one (dev4)."""
+    failed = "【某某银行】您好，我行工作人员近日未能联系上您的家人赵先生，请提醒他回电。"
+    assert found(shipped, failed, "threat") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如您未能还款将上门拜访",  # 未能 negates the repayment, not the visit after it
+        "若仍未能联系上您本人，我司将联系您的家人",  # the failure is the condition of the threat
+        "你要是未能按时还款，我们就去你家找你爸妈",
+    ],
+)
+def test_a_failure_as_condition_still_threatens(shipped, text: str) -> None:
+    assert found(shipped, text, "threat")
