@@ -39,10 +39,10 @@ from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
-import ahocorasick
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .analysis import TermIndex
 from .cues import CLAUSE_BREAK
 from .signatures import signatures
 from .tokens import Tokenizer
@@ -72,7 +72,10 @@ class ConceptWords:
     (``{你}的?{家人}``) add none: their parts are words of their own concepts already."""
 
     words: Mapping[str, tuple[str, ...]]
-    _automaton: ahocorasick.Automaton = field(init=False, repr=False)
+    #: word → the concepts that list it
+    _owners: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+    #: every word in the engine's one-pass term index
+    _index: TermIndex = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         owners: dict[str, list[str]] = {}
@@ -80,12 +83,8 @@ class ConceptWords:
             for word in self.words[name]:
                 if word:
                     owners.setdefault(word, []).append(name)
-        automaton = ahocorasick.Automaton()
-        for word, names in owners.items():
-            automaton.add_word(word, tuple(names))
-        if owners:
-            automaton.make_automaton()
-        object.__setattr__(self, "_automaton", automaton)
+        object.__setattr__(self, "_owners", {w: tuple(ns) for w, ns in owners.items()})
+        object.__setattr__(self, "_index", TermIndex(owners))
 
     @classmethod
     def of(cls, words: Mapping[str, Iterable[str]]) -> ConceptWords:
@@ -93,11 +92,9 @@ class ConceptWords:
 
     def names_in(self, text: str) -> set[str]:
         """The concepts one of whose words ``text`` holds."""
-        if not self.words:
-            return set()
         found: set[str] = set()
-        for _end, names in self._automaton.iter(text):
-            found.update(names)
+        for word in self._index.find_all(text):
+            found.update(self._owners[word])
         return found
 
     @property
