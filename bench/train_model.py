@@ -269,7 +269,10 @@ def featurise(
 
 
 def fit_heads(
-    examples: Sequence[Example], feats: Sequence[set[str]], c: float = C
+    examples: Sequence[Example],
+    feats: Sequence[set[str]],
+    c: float = C,
+    min_count: int = MIN_COUNT,
 ) -> dict[str, dict[str, object]]:
     """One logistic regression per head over binary, length-normalised features."""
     import numpy as np
@@ -284,7 +287,7 @@ def fit_heads(
             for f in feats[i]:
                 seen[f] = seen.get(f, 0) + 1
         # a feature of one example only is that example's fingerprint, not a pattern
-        vocab = sorted(f for f, n in seen.items() if n >= MIN_COUNT)
+        vocab = sorted(f for f, n in seen.items() if n >= min_count)
         index = {f: j for j, f in enumerate(vocab)}
         indptr, indices, data = [0], [], []
         for i in rows:

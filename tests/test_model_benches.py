@@ -1,6 +1,6 @@
-"""bench/real_folds.py: the real dev half linted as shipped, heads fit without each group.
-Its pure parts (no scikit-learn): the half it refuses, the variants it reads, the packs it
-writes for a variant."""
+"""The model's benches, their parts that need no scikit-learn: bench/real_folds.py (the real
+dev half linted as shipped, heads fit without each group: the half it refuses, the variants
+it reads, the packs it writes for a variant) and bench/model_loso.py's source groups."""
 
 from __future__ import annotations
 
@@ -63,3 +63,15 @@ def test_a_variant_moves_only_its_own_model_rule(tmp_path: Path, engine) -> None
     assert {k: v for k, v in thresholds.items() if k != "threat"} == {
         k: v for k, v in shipped.items() if k != "threat"
     }
+
+
+def test_model_loso_folds_keep_each_source_in_one_group() -> None:
+    from model_loso import source_groups
+    from train_model import Example
+
+    real = [Example(f"t{i}", "debtor", {}, f"src{i % 7}") for i in range(30)]
+    one_each = source_groups(real, None)
+    assert sorted(min(g) for g in one_each) == [f"src{i}" for i in range(7)]
+    folded = source_groups(real, 3)
+    assert 1 <= len(folded) <= 3
+    assert sorted(s for g in folded for s in g) == [f"src{i}" for i in range(7)]
