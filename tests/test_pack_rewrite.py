@@ -95,7 +95,8 @@ def test_rewrite_check_names_what_a_removed_rule_caught(
     )  # fmt: skip
     assert done.returncode == 1, done.stdout + done.stderr
     lost = {c["ref"] for c in json.loads(done.stdout)["lost"]}
-    only_017 = _trigger_index("ZH-THR-017", "挨个通知你的同学")  # only 017 says it
+    # only 017 says it (a reveal offered as a choice; 挨个通知你的同学 is ZH-THR-103's too now)
+    only_017 = _trigger_index("ZH-THR-017", "帮你跟HR沟通一下")
     assert f"ZH-THR-017 trigger[{only_017}]" in lost
     assert all(ref.startswith("ZH-THR-017 ") for ref in lost if "trigger" in ref)
 
