@@ -25,7 +25,6 @@ import re
 import shutil
 import sys
 import tempfile
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval import Prediction, evaluate, load_dataset, predict
 from gate_folds import use_weights
+from model_loso import source_groups
 from train_model import (
     DEFAULT_BENIGN,
     DEFAULT_REAL,
@@ -149,10 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         rules_alone = build_engine(
             [shipped_pack_dir()], EngineOptions(ignore=["ZH-MDL"]), shipped=False
         )
-        for k in range(args.folds):
-            held = [(e, m) for e, m in real if zlib.crc32(e.source.encode()) % args.folds == k]
-            if not held:
-                continue
+        groups = source_groups([e for e, _ in real], args.folds)
+        for k, group in enumerate(groups):
+            held = [(e, m) for e, m in real if e.source in group]
             texts = {(e.text, e.recipient) for e, _ in held}
             train = [
                 e
@@ -170,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for name in names:
                 engine = build_engine([packs[name]], shipped=False)
                 found[name].extend(predict(engine, messages)[0])
-            print(f"  fold {k + 1}/{args.folds}: {len(held)} held out", file=sys.stderr)
+            print(f"  fold {k + 1}/{len(groups)}: {len(held)} held out", file=sys.stderr)
     sources = len({e.source for e, _ in real})
     print(f"real messages by source in {args.folds} folds: {len(real)} messages, {sources} sources")
     for name, predictions in found.items():
