@@ -113,6 +113,14 @@ def source_groups(real: list[Example], folds: int | None) -> list[set[str]]:
     return [g for g in groups if g]
 
 
+def training_without(base: list[Example], real: list[Example], group: set[str]) -> list[Example]:
+    """What heads are fit on when the real messages of ``group``'s sources are held out: the
+    rest, merged, with no held-out text (it may also be a written or pack example)."""
+    held = {(e.text, e.recipient) for e in real if e.source in group}
+    rest = merged([*base, *(e for e in real if e.source not in group)])
+    return [e for e in rest if (e.text, e.recipient) not in held]
+
+
 def leave_one_source_out(
     base: list[Example], real: list[Example], tokenizer: Tokenizer, folds: int | None = None
 ) -> tuple[list[Example], list[dict[str, float]]]:
@@ -121,11 +129,7 @@ def leave_one_source_out(
     scores: list[dict[str, float]] = []
     for n, group in enumerate(groups, 1):
         held = [e for e in real if e.source in group]
-        rest = merged([*base, *(e for e in real if e.source not in group)])
-        # a held-out text may also be a written or pack example: never train on it
-        texts = {(e.text, e.recipient) for e in held}
-        rest = [e for e in rest if (e.text, e.recipient) not in texts]
-        scores.extend(scores_on(rest, held, tokenizer))
+        scores.extend(scores_on(training_without(base, real, group), held, tokenizer))
         tested.extend(held)
         print(f"  fold {n}/{len(groups)}: {len(held)} held out", file=sys.stderr)
     return tested, scores

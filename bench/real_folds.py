@@ -30,21 +30,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval import Prediction, evaluate, load_dataset, predict
+from eval import LabelledMessage, Prediction, evaluate, predict
 from gate_folds import use_weights
-from model_loso import source_groups
+from model_loso import source_groups, training_without
 from train_model import (
     DEFAULT_BENIGN,
     DEFAULT_REAL,
     Example,
     benign_messages,
     default_sets,
+    examples_of,
     featurise,
     fit_heads,
+    labelled_messages,
     labelled_yaml,
-    merged,
     pack_training,
-    refuse_test_half,
+    real_files,
     shipped_concept_words,
     weights_document,
 )
@@ -87,16 +88,12 @@ def packs_with(where: Path, name: str, thresholds: dict[str, float]) -> Path:
     return out
 
 
-def real_by_source(paths: Sequence[Path]) -> list[tuple[Example, object]]:
+def real_by_source(paths: Sequence[Path]) -> list[tuple[Example, LabelledMessage]]:
     """Each real message as a training example and as the labelled message eval reads."""
-    out = []
-    for path in paths:
-        refuse_test_half(path)
-        files = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
-        for f in files:
-            refuse_test_half(f)
-            examples = labelled_yaml(f, by_source=True)
-            out.extend(zip(examples, load_dataset(f), strict=True))
+    out: list[tuple[Example, LabelledMessage]] = []
+    for f in real_files(paths):
+        messages = labelled_messages(f)
+        out.extend(zip(examples_of(messages, f, by_source=True), messages, strict=True))
     return out
 
 
@@ -152,14 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         groups = source_groups([e for e, _ in real], args.folds)
         for k, group in enumerate(groups):
             held = [(e, m) for e, m in real if e.source in group]
-            texts = {(e.text, e.recipient) for e, _ in held}
-            train = [
-                e
-                for e in merged(
-                    [*base, *(e for e, _ in real if (e.text, e.recipient) not in texts)]
-                )
-                if (e.text, e.recipient) not in texts
-            ]
+            train = training_without(base, [e for e, _ in real], group)
             heads = fit_heads(train, featurise(train, tokenizer, cache, concepts=concepts))
             weights = where / f"fold{k}.json"
             weights.write_text(weights_document(train, heads, concepts), encoding="utf-8")

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from eval import MEASURING_ONLY
+from eval import MEASURING_ONLY, DataSetError, LabelledMessage, load_dataset
 
 from linter.core.models import Category, MessageContext
 from linter.core.prepare import prepare
@@ -106,14 +106,18 @@ def refuse_test_half(path: Path) -> None:
         raise TrainingDataError(f"{path}: a 'test' folder is never training data")
 
 
-def labelled_yaml(path: Path, *, by_source: bool) -> list[Example]:
-    """A labelled file of bench/eval.py's format."""
-    from eval import DataSetError, load_dataset  # bench/eval.py, beside this script
-
+def labelled_messages(path: Path) -> list[LabelledMessage]:
+    """A labelled file of bench/eval.py's format, as eval reads it."""
     try:
-        messages = load_dataset(path)
+        return load_dataset(path)
     except DataSetError as exc:
         raise TrainingDataError(str(exc)) from None
+
+
+def examples_of(
+    messages: Sequence[LabelledMessage], path: Path, *, by_source: bool
+) -> list[Example]:
+    """The training examples of a labelled file's messages (grouped by source or by file)."""
     out = []
     for m in messages:
         labels = {c.value: int(c in m.labels) for c in HEADS}
@@ -122,8 +126,14 @@ def labelled_yaml(path: Path, *, by_source: bool) -> list[Example]:
     return out
 
 
-def real_messages(paths: Iterable[Path]) -> list[Example]:
-    out: list[Example] = []
+def labelled_yaml(path: Path, *, by_source: bool) -> list[Example]:
+    """A labelled file of bench/eval.py's format, as training examples."""
+    return examples_of(labelled_messages(path), path, by_source=by_source)
+
+
+def real_files(paths: Iterable[Path]) -> list[Path]:
+    """The labelled files under these real-message paths; a ``test`` folder is refused."""
+    out: list[Path] = []
     for path in paths:
         refuse_test_half(path)
         if not path.exists():
@@ -131,8 +141,12 @@ def real_messages(paths: Iterable[Path]) -> list[Example]:
         files = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
         for f in files:
             refuse_test_half(f)
-            out.extend(labelled_yaml(f, by_source=True))
+            out.append(f)
     return out
+
+
+def real_messages(paths: Iterable[Path]) -> list[Example]:
+    return [e for f in real_files(paths) for e in labelled_yaml(f, by_source=True)]
 
 
 def pack_examples(pack_dir: Path) -> list[Example]:
