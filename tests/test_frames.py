@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from concept_packs import write_concept_pack
 
 from linter.core.errors import PackError
 from linter.core.models import Decision, Severity
@@ -88,11 +89,8 @@ FRAME = (
 def pack_dir(
     tmp_path: Path, match: str = FRAME, status: str = "active", concepts: str = CONCEPTS
 ) -> Path:
-    (tmp_path / "concepts").mkdir(exist_ok=True)
-    (tmp_path / "concepts" / "test.yaml").write_text(concepts, encoding="utf-8")
     rule = RULE.replace("MATCH", match).replace("STATUS", status)
-    (tmp_path / "frames.yaml").write_text(rule, encoding="utf-8")
-    return tmp_path
+    return write_concept_pack(tmp_path, concepts, rule, "frames")
 
 
 def hits(engine, text: str) -> list[str]:

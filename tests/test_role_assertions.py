@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from concept_packs import write_concept_pack
 
 from linter.core.errors import PackError
 from linter.packs.examples import run_rule_examples
@@ -80,10 +81,7 @@ MET = "{act: 派人, actor: 我们, object: 你家, condition: 再不还钱, mod
 
 
 def pack_dir(tmp_path: Path, pack: str) -> Path:
-    (tmp_path / "concepts").mkdir(exist_ok=True)
-    (tmp_path / "concepts" / "test.yaml").write_text(CONCEPTS, encoding="utf-8")
-    (tmp_path / "roles.yaml").write_text(pack, encoding="utf-8")
-    return tmp_path
+    return write_concept_pack(tmp_path, CONCEPTS, pack, "roles")
 
 
 def failures(tmp_path: Path, pack: str) -> list[str]:
